@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Booleans in the environment are spelled out; anything else is a mistake worth refusing. */
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const port = z.coerce.number().int().min(1).max(65535);
+const ms = z.coerce.number().int().min(1);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+/**
+ * Every environment variable the engine and worker read. `.env.example` lists the same names with a
+ * comment each; test/config keeps the two in step.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+
+  ARI_URL: httpUrl.default('http://127.0.0.1:8088'),
+  ARI_USER: z.string().min(1).default('tongdai'),
+  ARI_PASSWORD: z.string().min(1, 'must not be empty').default('tongdai'),
+  ARI_APP: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." or "-" only')
+    .default('tongdai'),
+  ARI_REST_TIMEOUT_MS: ms.default(5000),
+  ARI_RECONNECT_MIN_MS: ms.default(100),
+  ARI_RECONNECT_MAX_MS: ms.default(5000),
+  ARI_ORPHAN_POLICY: z.enum(['hangup', 'adopt']).default('hangup'),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/tongdai'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().min(1).default('tongdai'),
+
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: port.default(3000),
+  METRICS_ENABLED: bool.default(true),
+
+  WELCOME_SOUND: z.string().min(1).default('sound:hello-world'),
+  DEFAULT_LANGUAGE: z
+    .string()
+    .regex(/^[a-z]{2}(_[A-Z]{2})?$/, 'a language code such as en, vi or fa')
+    .default('en'),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
