@@ -1,0 +1,76 @@
+import type http from 'node:http';
+import { Redis } from 'ioredis';
+import { createApi, listen, postgresCheck, redisCheck } from '../api/index.js';
+import { AriConnection } from '../ari/index.js';
+import type { Config } from '../config/index.js';
+import { createKnex, type Knex } from '../db/index.js';
+import type { Logger } from '../log/index.js';
+import type { EngineMetrics } from '../metrics/index.js';
+import { welcomeFlow } from './welcome-flow.js';
+
+export interface Engine {
+  server: http.Server;
+  /** Resolves once the first connection to Asterisk is up (it retries until then). */
+  ari: Promise<AriConnection>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: every feature is wired here, explicitly, from config. The HTTP API starts
+ * first so /health can report an Asterisk that is not (yet) answering.
+ */
+export async function startEngine(config: Config, logger: Logger, metrics: EngineMetrics): Promise<Engine> {
+  const db: Knex = createKnex(config.DATABASE_URL);
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', (err) => logger.warn('redis error', { error: err.message }));
+
+  let connection: AriConnection | undefined;
+  let closing = false;
+  const { app } = createApi({
+    config,
+    logger,
+    metrics,
+    db,
+    health: {
+      checks: {
+        ari: async () =>
+          connection?.connected ? { ok: true } : { ok: false, detail: connection ? 'events socket down, reconnecting' : 'not connected yet' },
+        redis: redisCheck(redis),
+        postgres: postgresCheck(db),
+      },
+    },
+  });
+  const server = await listen(app, config.HTTP_HOST, config.HTTP_PORT);
+  logger.info('HTTP API listening', { host: config.HTTP_HOST, port: config.HTTP_PORT });
+
+  const ari = AriConnection.connect({
+    url: config.ARI_URL,
+    user: config.ARI_USER,
+    password: config.ARI_PASSWORD,
+    app: config.ARI_APP,
+    logger,
+    metrics,
+    restTimeoutMs: config.ARI_REST_TIMEOUT_MS,
+    reconnectMinMs: config.ARI_RECONNECT_MIN_MS,
+    reconnectMaxMs: config.ARI_RECONNECT_MAX_MS,
+    orphanPolicy: config.ARI_ORPHAN_POLICY,
+  }).then(async (c) => {
+    connection = c;
+    if (closing) await c.close();
+    c.onCall(welcomeFlow({ welcomeSound: config.WELCOME_SOUND, language: config.DEFAULT_LANGUAGE }));
+    return c;
+  });
+
+  return {
+    server,
+    ari,
+    async close() {
+      closing = true;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await connection?.close();
+      redis.disconnect();
+      await db.destroy();
+    },
+  };
+}
