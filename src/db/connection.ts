@@ -1,6 +1,7 @@
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import pg from 'pg';
+import type { Logger } from '../log/index.js';
 
 export type { Knex } from 'knex';
 
@@ -12,6 +13,8 @@ export const DefaultAcquireTimeoutMs = 5000;
 export interface KnexOptions {
   poolMax?: number;
   acquireTimeoutMs?: number;
+  /** Where knex's own warnings go; without it knex writes to the console, outside our JSON logs. */
+  logger?: Logger;
 }
 
 /** A knex instance on Postgres for DATABASE_URL. The caller owns it and calls `destroy()` on shutdown. */
@@ -22,7 +25,18 @@ export function createKnex(databaseUrl: string, options: KnexOptions = {}): Knex
     // min 0: an idle worker holds no connections, and a Postgres restart leaves no dead ones behind.
     pool: { min: 0, max: options.poolMax ?? DefaultPoolMax },
     acquireConnectionTimeout: options.acquireTimeoutMs ?? DefaultAcquireTimeoutMs,
+    ...(options.logger ? { log: knexLog(options.logger) } : {}),
   });
+}
+
+function knexLog(logger: Logger): Knex.Logger {
+  const text = (m: unknown) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m));
+  return {
+    warn: (m) => logger.warn(`knex: ${text(m)}`),
+    error: (m) => logger.error(`knex: ${text(m)}`),
+    deprecate: (method, alternative) => logger.warn(`knex: ${method} is deprecated, use ${alternative}`),
+    debug: (m) => logger.debug(`knex: ${text(m)}`),
+  };
 }
 
 /** The database name in a postgres:// URL, and the same URL pointed at the `postgres` maintenance db. */
