@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/index.js';
 import { AriNotFoundError, CallHungUpError, isGone } from './errors.js';
+import { callIdFor } from './ids.js';
 import type { AriChannel, AriLiveRecording, HangupReason, PlaybackEvent, RecordingEvent } from './model.js';
 import type {
   Call,
@@ -30,7 +31,7 @@ export interface CallRuntime {
 const RecordingFinal = new Set(['RecordingFinished', 'RecordingFailed']);
 
 export class AriCall implements Call {
-  readonly callId = randomUUID();
+  readonly callId: string;
   readonly pendings = new Set<Pending>();
   private readonly controller = new AbortController();
   private digitBuffer = '';
@@ -47,7 +48,9 @@ export class AriCall implements Call {
     private readonly rt: CallRuntime,
     public channel: AriChannel,
     readonly args: readonly string[],
-  ) {}
+  ) {
+    this.callId = callIdFor(channel);
+  }
 
   get channelId(): string {
     return this.channel.id;

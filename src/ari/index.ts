@@ -4,3 +4,4 @@ export type * from './model.js';
 export { HangupCause } from './model.js';
 export type * from './port.js';
 export { planResync, inOurApp, type OrphanPolicy } from './resync.js';
+export { callIdFor, isoTimestamp } from './ids.js';

@@ -1,6 +1,6 @@
 // Mocha's spec output, then one closing line CI reads: "N passed, N failed[, N skipped]".
 'use strict';
-const Spec = require('mocha/lib/reporters/spec');
+const { Spec } = require('mocha').reporters;
 
 class SummaryReporter extends Spec {
   constructor(runner, options) {
