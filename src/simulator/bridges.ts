@@ -1,0 +1,172 @@
+import type { Core } from './core.js';
+import { ariError } from './errors.js';
+import type { Media } from './media.js';
+import type { SimBridge, SimChannel } from './model.js';
+import { bridgeJson, channelJson } from './model.js';
+import type { Args, HandlerTable, Reply } from './rest-types.js';
+import { noContent, ok } from './rest-types.js';
+
+const BridgeTypes = ['mixing', 'holding', 'dtmf_events', 'proxy_media', 'video_sfu', 'video_single', 'sdp_label'];
+
+export class Bridges {
+  constructor(
+    private readonly core: Core,
+    private readonly media: Media,
+  ) {
+    core.onHangup.push((c) => {
+      if (c.bridgeId) {
+        const b = core.bridges.get(c.bridgeId);
+        if (b) this.leave(b, c);
+      }
+    });
+  }
+
+  private technology(b: SimBridge): string {
+    if (b.type === 'holding') return 'holding_bridge';
+    return b.channels.length > 2 ? 'softmix' : 'simple_bridge';
+  }
+
+  create(a: Args, id?: string): Reply {
+    const types = String(a.type ?? 'mixing').split(',').map((s) => s.trim()).filter(Boolean);
+    if (types.some((t) => !BridgeTypes.includes(t))) throw ariError(400, 'Invalid bridge type');
+    const bridgeId = id ?? (a.bridgeId as string | undefined);
+    if (bridgeId && this.core.bridges.has(bridgeId)) {
+      if (id) return ok(bridgeJson(this.core.bridges.get(bridgeId)!));
+      throw ariError(409, 'Bridge with the same bridgeId already exists');
+    }
+    const holding = types.includes('holding');
+    const b: SimBridge = {
+      id: bridgeId ?? crypto.randomUUID(),
+      name: (a.name as string | undefined) ?? '',
+      type: holding ? 'holding' : 'mixing',
+      technology: '',
+      creator: 'Stasis',
+      channels: [],
+      created: this.core.clock.now(),
+      videoMode: holding ? 'none' : 'talker',
+      moh: false,
+      playbackQueue: [],
+      recordings: new Set(),
+    };
+    b.technology = this.technology(b);
+    this.core.bridges.set(b.id, b);
+    this.core.emit('BridgeCreated', { bridge: bridgeJson(b) }, { bridge: b });
+    return ok(bridgeJson(b));
+  }
+
+  get(id: string): SimBridge {
+    const b = this.core.bridges.get(id);
+    if (!b) throw ariError(404, 'Bridge not found');
+    return b;
+  }
+
+  enter(b: SimBridge, c: SimChannel): void {
+    if (c.bridgeId === b.id) return;
+    if (c.bridgeId) {
+      const old = this.core.bridges.get(c.bridgeId);
+      if (old) this.leave(old, c);
+    }
+    b.channels.push(c.id);
+    b.technology = this.technology(b);
+    c.bridgeId = b.id;
+    if (c.stasisApp) this.core.subscribeBridge(c.stasisApp, b.id, 1);
+    this.core.emit('ChannelEnteredBridge', { bridge: bridgeJson(b), channel: channelJson(c) }, { bridge: b, channels: [c] });
+  }
+
+  leave(b: SimBridge, c: SimChannel): void {
+    const i = b.channels.indexOf(c.id);
+    if (i < 0) return;
+    b.channels.splice(i, 1);
+    b.technology = this.technology(b);
+    c.bridgeId = undefined;
+    this.core.emit('ChannelLeftBridge', { bridge: bridgeJson(b), channel: channelJson(c) }, { bridge: b, channels: [c] });
+    if (c.stasisApp) this.core.subscribeBridge(c.stasisApp, b.id, -1);
+  }
+
+  destroy(b: SimBridge): void {
+    for (const id of [...b.channels]) {
+      const c = this.core.channels.get(id);
+      if (c) this.leave(b, c);
+    }
+    for (const pid of [...b.playbackQueue]) {
+      const p = this.core.playbacks.get(pid);
+      if (p) this.media.finish(p, p.state === 'queued' ? 'canceled' : 'done');
+    }
+    for (const name of [...b.recordings]) {
+      const r = this.core.liveRecordings.get(name);
+      if (r) this.media.stopRecording(r, 'done');
+    }
+    this.core.emit('BridgeDestroyed', { bridge: bridgeJson(b) }, { bridge: b });
+    this.core.bridges.delete(b.id);
+    for (const a of this.core.apps.values()) a.bridges.delete(b.id);
+  }
+
+  /** control_list_create(): unknown channel 400, channel outside Stasis 422. */
+  private channelsFor(a: Args): SimChannel[] {
+    const ids = (a.channel ?? []) as string[];
+    if (!ids.length) throw ariError(400, 'Missing parameter channel');
+    return ids.map((id) => {
+      const c = this.core.channels.get(id);
+      if (!c) throw ariError(400, 'Channel not found');
+      if (!c.stasisApp) throw ariError(422, 'Channel not in Stasis application');
+      return c;
+    });
+  }
+
+  handlers(): HandlerTable {
+    const core = this.core;
+    return {
+      'bridges.list': () => ok([...core.bridges.values()].map(bridgeJson)),
+      'bridges.create': (a) => this.create(a),
+      'bridges.createWithId': (a) => this.create(a, a.bridgeId as string),
+      'bridges.get': (a) => ok(bridgeJson(this.get(a.bridgeId as string))),
+      'bridges.destroy': (a) => (this.destroy(this.get(a.bridgeId as string)), noContent()),
+      'bridges.addChannel': (a) => {
+        const b = this.get(a.bridgeId as string);
+        const chans = this.channelsFor(a);
+        for (const c of chans) {
+          if (c.recordings.size) throw ariError(409, `Channel ${c.id} currently recording`);
+        }
+        for (const c of chans) this.enter(b, c);
+        return noContent();
+      },
+      'bridges.removeChannel': (a) => {
+        const b = this.get(a.bridgeId as string);
+        const chans = this.channelsFor(a);
+        for (const c of chans) if (c.bridgeId !== b.id) throw ariError(422, 'Channel not in this bridge');
+        for (const c of chans) this.leave(b, c);
+        return noContent();
+      },
+      'bridges.setVideoSource': (a) => {
+        const b = this.get(a.bridgeId as string);
+        if (!b.channels.includes(a.channelId as string)) throw ariError(422, 'Channel not in this bridge');
+        return noContent();
+      },
+      'bridges.clearVideoSource': (a) => (this.get(a.bridgeId as string), noContent()),
+      'bridges.startMoh': (a) => ((this.get(a.bridgeId as string).moh = true), noContent()),
+      'bridges.stopMoh': (a) => {
+        const b = this.get(a.bridgeId as string);
+        if (!b.moh) throw ariError(409, 'Bridge isn\'t playing music on hold');
+        b.moh = false;
+        return noContent();
+      },
+      'bridges.play': (a) => this.play(a),
+      'bridges.playWithId': (a) => this.play(a),
+      'bridges.record': (a) => {
+        const b = this.get(a.bridgeId as string);
+        if (Number(a.maxDurationSeconds ?? 0) < 0) throw ariError(400, 'max_duration_seconds cannot be negative');
+        if (Number(a.maxSilenceSeconds ?? 0) < 0) throw ariError(400, 'max_silence_seconds cannot be negative');
+        return this.media.record(`bridge:${b.id}`, a, b.recordings);
+      },
+    };
+  }
+
+  private play(a: Args): Reply {
+    const b = this.get(a.bridgeId as string);
+    const media = (a.media ?? []) as string[];
+    if (!media.length) throw ariError(400, 'media must be specified');
+    if (Number(a.skipms ?? 3000) < 0) throw ariError(400, 'skipms cannot be negative');
+    if (Number(a.offsetms ?? 0) < 0) throw ariError(400, 'offsetms cannot be negative');
+    return this.media.play(`bridge:${b.id}`, media, a.lang as string | undefined, a.playbackId as string | undefined, Number(a.offsetms ?? 0));
+  }
+}

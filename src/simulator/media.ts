@@ -1,0 +1,414 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Core, EmitScope } from './core.js';
+import { ariError } from './errors.js';
+import type { SimPlayback, SimRecording } from './model.js';
+import { playbackJson, recordingJson } from './model.js';
+import type { Args, HandlerTable, Reply } from './rest-types.js';
+import { created, noContent, ok } from './rest-types.js';
+import { sayDigitsDuration, sayNumberDuration, soundDuration } from './sounds.js';
+import { appendWav, makeWav } from './wav.js';
+
+export const KnownFormats = ['wav', 'WAV', 'wav16', 'gsm', 'ulaw', 'alaw', 'sln', 'sln16', 'g722', 'g729', 'ogg', 'opus', 'mp3', 'wav49', 'h264'];
+export const BeepMs = 300;
+
+interface Target {
+  uri: string;
+  queue: string[];
+  scope: EmitScope;
+  language: string;
+}
+
+/** Media controller for channels and bridges: queued playbacks and live recordings. */
+export class Media {
+  constructor(private readonly core: Core) {
+    core.onHangup.push((c) => {
+      for (const id of [...c.playbackQueue]) {
+        const p = core.playbacks.get(id);
+        if (p) this.finish(p, p.state === 'queued' ? 'canceled' : 'done');
+      }
+      for (const name of [...c.recordings]) {
+        const r = core.liveRecordings.get(name);
+        if (r) this.stopRecording(r, 'done');
+      }
+    });
+    core.onDtmf.push((c, digit) => {
+      for (const name of [...c.recordings]) {
+        const r = core.liveRecordings.get(name);
+        if (r && r.state === 'recording' && (r.terminateOn === 'any' || r.terminateOn === digit)) this.stopRecording(r, 'done');
+      }
+    });
+  }
+
+  target(uri: string): Target | undefined {
+    const [kind, id = ''] = [uri.slice(0, uri.indexOf(':')), uri.slice(uri.indexOf(':') + 1)];
+    if (kind === 'channel') {
+      const c = this.core.channels.get(id);
+      return c && { uri, queue: c.playbackQueue, scope: { channels: [c] }, language: c.language };
+    }
+    if (kind === 'bridge') {
+      const b = this.core.bridges.get(id);
+      return b && { uri, queue: b.playbackQueue, scope: { bridge: b }, language: 'en' };
+    }
+    return undefined;
+  }
+
+  mediaDuration(uri: string, lang: string): number | undefined {
+    const i = uri.indexOf(':');
+    const scheme = uri.slice(0, i);
+    const rest = uri.slice(i + 1);
+    switch (scheme) {
+      case 'sound':
+        return soundDuration(rest, lang);
+      case 'recording': {
+        const r = this.core.stored.get(rest);
+        return r ? r.durationMs : undefined;
+      }
+      case 'digits':
+        return sayDigitsDuration(rest);
+      case 'characters':
+        return rest.length * 400;
+      case 'number':
+        return Number.isFinite(Number(rest)) ? sayNumberDuration(rest) : undefined;
+      case 'tone':
+        return rest ? Number.POSITIVE_INFINITY : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  play(targetUri: string, media: string[], lang: string | undefined, playbackId: string | undefined, offsetms = 0): Reply {
+    const t = this.target(targetUri)!;
+    const id = playbackId ?? crypto.randomUUID();
+    if (this.core.playbacks.has(id)) throw ariError(500, 'Failed to queue media for playback');
+    const p: SimPlayback = {
+      id,
+      media,
+      index: 0,
+      targetUri,
+      language: lang || t.language,
+      state: 'queued',
+      playedMs: Math.max(0, offsetms),
+      startedAt: 0,
+      currentDurationMs: 0,
+    };
+    this.core.playbacks.set(id, p);
+    t.queue.push(id);
+    const body = playbackJson(p);
+    if (t.queue.length === 1) this.core.after(undefined, 0, () => this.startNext(t));
+    return created(`/playback/${id}`, body);
+  }
+
+  private scopeOf(p: SimPlayback): EmitScope {
+    return this.target(p.targetUri)?.scope ?? {};
+  }
+
+  private startNext(t: Target): void {
+    const id = t.queue[0];
+    const p = id ? this.core.playbacks.get(id) : undefined;
+    if (!p || p.state !== 'queued') return;
+    p.state = 'playing';
+    this.core.emit('PlaybackStarted', { playback: playbackJson(p) }, t.scope);
+    this.playCurrent(p);
+  }
+
+  private playCurrent(p: SimPlayback): void {
+    const dur = this.mediaDuration(p.media[p.index]!, p.language);
+    if (dur === undefined) {
+      this.finish(p, 'failed');
+      return;
+    }
+    p.currentDurationMs = dur;
+    p.startedAt = this.core.clock.now();
+    this.schedule(p);
+  }
+
+  private schedule(p: SimPlayback): void {
+    p.timer?.cancel();
+    p.timer = undefined;
+    if (!Number.isFinite(p.currentDurationMs)) return;
+    p.timer = this.core.after(undefined, Math.max(0, p.currentDurationMs - p.playedMs), () => {
+      p.timer = undefined;
+      p.playedMs = 0;
+      if (p.index + 1 < p.media.length) {
+        p.index++;
+        p.state = 'continuing';
+        this.core.emit('PlaybackContinuing', { playback: playbackJson(p) }, this.scopeOf(p));
+        p.state = 'playing';
+        this.playCurrent(p);
+      } else this.finish(p, 'done');
+    });
+  }
+
+  finish(p: SimPlayback, state: SimPlayback['state']): void {
+    p.timer?.cancel();
+    p.timer = undefined;
+    const t = this.target(p.targetUri);
+    const wasHead = t?.queue[0] === p.id;
+    p.state = state;
+    this.core.emit('PlaybackFinished', { playback: playbackJson(p) }, t?.scope ?? {});
+    this.core.playbacks.delete(p.id);
+    if (t) {
+      const i = t.queue.indexOf(p.id);
+      if (i >= 0) t.queue.splice(i, 1);
+      if (wasHead && t.queue.length) this.core.after(undefined, 0, () => this.startNext(t));
+    }
+  }
+
+  private elapsed(p: SimPlayback): number {
+    return p.state === 'playing' ? p.playedMs + (this.core.clock.now() - p.startedAt) : p.playedMs;
+  }
+
+  control(p: SimPlayback, op: string, skipms = 3000): void {
+    if (!['restart', 'pause', 'unpause', 'reverse', 'forward'].includes(op)) throw ariError(400, `Invalid operation ${op}`);
+    if (p.state !== 'playing' && p.state !== 'paused') throw ariError(409, 'Can only control playing media');
+    const now = this.core.clock.now();
+    if (op === 'pause' && p.state === 'playing') {
+      p.playedMs = this.elapsed(p);
+      p.state = 'paused';
+      p.timer?.cancel();
+      p.timer = undefined;
+      return;
+    }
+    if (op === 'unpause' && p.state === 'paused') {
+      p.state = 'playing';
+      p.startedAt = now;
+      this.schedule(p);
+      return;
+    }
+    const pos = this.elapsed(p);
+    if (op === 'restart') p.playedMs = 0;
+    else if (op === 'forward') p.playedMs = Math.min(p.currentDurationMs, pos + skipms);
+    else if (op === 'reverse') p.playedMs = Math.max(0, pos - skipms);
+    else return;
+    p.startedAt = now;
+    if (p.state === 'playing') this.schedule(p);
+  }
+
+  // ---- recordings --------------------------------------------------------------------------
+  filePath(name: string, format: string): string {
+    return join(this.core.dataDir, `${name}.${format}`);
+  }
+
+  record(targetUri: string, a: Args, recordings: Set<string>): Reply {
+    const name = a.name as string | undefined;
+    const format = a.format as string | undefined;
+    const terminateOn = (a.terminateOn as string | undefined) ?? 'none';
+    const ifExists = (a.ifExists as string | undefined) ?? 'fail';
+    if (!['none', 'any', '*', '#'].includes(terminateOn)) throw ariError(400, 'terminateOn invalid');
+    if (!['fail', 'overwrite', 'append'].includes(ifExists)) throw ariError(400, 'ifExists invalid');
+    if (!format || !KnownFormats.includes(format)) throw ariError(422, 'specified format is unknown on this system');
+    if (!name || name.includes('..') || name.startsWith('/')) throw ariError(400, 'Recording name invalid');
+    if (this.core.liveRecordings.has(name) || (ifExists === 'fail' && this.core.stored.has(name)))
+      throw ariError(409, `Recording '${name}' already exists and can not be overwritten`);
+    const r: SimRecording = {
+      name,
+      format,
+      targetUri,
+      state: 'queued',
+      startedAt: 0,
+      pausedMs: 0,
+      muted: false,
+      maxDurationSeconds: Number(a.maxDurationSeconds ?? 0),
+      maxSilenceSeconds: Number(a.maxSilenceSeconds ?? 0),
+      terminateOn,
+      ifExists,
+      timers: new Set(),
+    };
+    this.core.liveRecordings.set(name, r);
+    recordings.add(name);
+    const body = recordingJson(r);
+    this.core.after(r.timers, a.beep ? BeepMs : 0, () => {
+      r.state = 'recording';
+      r.startedAt = this.core.clock.now();
+      this.core.emit('RecordingStarted', { recording: recordingJson(r) }, this.target(targetUri)?.scope ?? {});
+      if (r.maxDurationSeconds > 0) this.core.after(r.timers, r.maxDurationSeconds * 1000, () => this.stopRecording(r, 'done'));
+    });
+    return created(`/recordings/live/${encodeURIComponent(name)}`, body);
+  }
+
+  recordedMs(r: SimRecording): number {
+    if (r.state === 'queued') return 0;
+    const now = this.core.clock.now();
+    const paused = r.pausedMs + (r.state === 'paused' && r.pausedAt !== undefined ? now - r.pausedAt : 0);
+    return Math.max(0, now - r.startedAt - paused);
+  }
+
+  stopRecording(r: SimRecording, state: 'done' | 'canceled' | 'failed'): void {
+    for (const t of r.timers) t.cancel();
+    r.timers.clear();
+    const ms = this.recordedMs(r);
+    const t = this.target(r.targetUri);
+    this.core.liveRecordings.delete(r.name);
+    this.detach(r);
+    r.state = state;
+    if (state === 'done') {
+      r.durationS = Math.round(ms / 1000);
+      this.store(r, ms);
+    }
+    this.core.emit(state === 'failed' ? 'RecordingFailed' : 'RecordingFinished', { recording: recordingJson(r) }, t?.scope ?? {});
+  }
+
+  private detach(r: SimRecording): void {
+    const [kind, id = ''] = [r.targetUri.split(':')[0], r.targetUri.slice(r.targetUri.indexOf(':') + 1)];
+    if (kind === 'channel') this.core.channels.get(id)?.recordings.delete(r.name);
+    else this.core.bridges.get(id)?.recordings.delete(r.name);
+  }
+
+  private store(r: SimRecording, ms: number): void {
+    const file = this.filePath(r.name, r.format);
+    const prev = this.core.stored.get(r.name);
+    let wav = makeWav(ms, 0);
+    let total = ms;
+    if (prev && r.ifExists === 'append' && prev.file && existsSync(prev.file)) {
+      wav = appendWav(readFileSync(prev.file), wav);
+      total += prev.durationMs;
+    }
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, wav);
+    } catch {
+      /* a read-only data dir still leaves the recording listed */
+    }
+    this.core.stored.set(r.name, { name: r.name, format: r.format, durationMs: total, file });
+  }
+
+  recordingHandlers(): HandlerTable {
+    const core = this.core;
+    const live = (name: string): SimRecording => {
+      const r = core.liveRecordings.get(name);
+      if (!r) throw ariError(404, 'Recording not found');
+      return r;
+    };
+    const stored = (name: string) => {
+      const s = core.stored.get(name);
+      if (!s) throw ariError(404, 'Recording not found');
+      return s;
+    };
+    return {
+      'recordings.listStored': () => ok([...core.stored.values()].map((s) => ({ name: s.name, format: s.format }))),
+      'recordings.getStored': (a) => {
+        const s = stored(a.recordingName as string);
+        return ok({ name: s.name, format: s.format });
+      },
+      'recordings.deleteStored': (a) => {
+        const s = stored(a.recordingName as string);
+        core.stored.delete(s.name);
+        if (s.file) rmSync(s.file, { force: true });
+        return noContent();
+      },
+      'recordings.getStoredFile': (a) => {
+        const s = stored(a.recordingName as string);
+        let raw: Buffer;
+        try {
+          raw = s.file ? readFileSync(s.file) : makeWav(s.durationMs);
+        } catch {
+          throw ariError(403, 'The recording file could not be opened');
+        }
+        return { status: 200, raw, contentType: s.format.toLowerCase().startsWith('wav') ? 'audio/wav' : 'application/octet-stream' };
+      },
+      'recordings.copyStored': (a) => {
+        const s = stored(a.recordingName as string);
+        const dest = a.destinationRecordingName as string | undefined;
+        if (!dest) throw ariError(400, 'Destination recording name must be specified');
+        if (core.stored.has(dest)) throw ariError(409, 'A recording with the same name already exists on the system');
+        const file = this.filePath(dest, s.format);
+        try {
+          mkdirSync(dirname(file), { recursive: true });
+          if (s.file) copyFileSync(s.file, file);
+        } catch {
+          /* listed even if the copy failed */
+        }
+        core.stored.set(dest, { ...s, name: dest, file });
+        return ok({ name: dest, format: s.format });
+      },
+      'recordings.getLive': (a) => {
+        const r = live(a.recordingName as string);
+        return ok(recordingJson(r));
+      },
+      'recordings.cancel': (a) => {
+        const r = live(a.recordingName as string);
+        this.stopRecording(r, 'canceled');
+        return noContent();
+      },
+      'recordings.stop': (a) => {
+        this.stopRecording(live(a.recordingName as string), 'done');
+        return noContent();
+      },
+      'recordings.pause': (a) => {
+        const r = live(a.recordingName as string);
+        if (r.state !== 'recording' && r.state !== 'paused') throw ariError(409, 'Recording not in session');
+        if (r.state === 'recording') {
+          r.state = 'paused';
+          r.pausedAt = core.clock.now();
+        }
+        return noContent();
+      },
+      'recordings.unpause': (a) => {
+        const r = live(a.recordingName as string);
+        if (r.state !== 'recording' && r.state !== 'paused') throw ariError(409, 'Recording not in session');
+        if (r.state === 'paused') {
+          r.pausedMs += core.clock.now() - (r.pausedAt ?? core.clock.now());
+          r.pausedAt = undefined;
+          r.state = 'recording';
+        }
+        return noContent();
+      },
+      'recordings.mute': (a) => {
+        const r = live(a.recordingName as string);
+        if (r.state !== 'recording' && r.state !== 'paused') throw ariError(409, 'Recording not in session');
+        r.muted = true;
+        return noContent();
+      },
+      'recordings.unmute': (a) => {
+        const r = live(a.recordingName as string);
+        if (r.state !== 'recording' && r.state !== 'paused') throw ariError(409, 'Recording not in session');
+        r.muted = false;
+        return noContent();
+      },
+    };
+  }
+
+  playbackHandlers(): HandlerTable {
+    const core = this.core;
+    const get = (id: string): SimPlayback => {
+      const p = core.playbacks.get(id);
+      if (!p) throw ariError(404, 'Playback not found');
+      return p;
+    };
+    return {
+      'playbacks.get': (a) => ok(playbackJson(get(a.playbackId as string))),
+      'playbacks.stop': (a) => {
+        const p = get(a.playbackId as string);
+        this.finish(p, p.state === 'queued' ? 'canceled' : 'done');
+        return noContent();
+      },
+      'playbacks.control': (a) => {
+        this.control(get(a.playbackId as string), a.operation as string);
+        return noContent();
+      },
+    };
+  }
+
+  channelHandlers(): HandlerTable {
+    const core = this.core;
+    const play = (a: Args): Reply => {
+      const c = core.control(a.channelId as string);
+      const media = (a.media ?? []) as string[];
+      if (!media.length) throw ariError(400, 'media must be specified');
+      if (Number(a.skipms ?? 3000) < 0) throw ariError(400, 'skipms cannot be negative');
+      if (Number(a.offsetms ?? 0) < 0) throw ariError(400, 'offsetms cannot be negative');
+      return this.play(`channel:${c.id}`, media, a.lang as string | undefined, a.playbackId as string | undefined, Number(a.offsetms ?? 0));
+    };
+    return {
+      'channels.play': play,
+      'channels.playWithId': play,
+      'channels.record': (a) => {
+        if (Number(a.maxDurationSeconds ?? 0) < 0) throw ariError(400, 'max_duration_seconds cannot be negative');
+        if (Number(a.maxSilenceSeconds ?? 0) < 0) throw ariError(400, 'max_silence_seconds cannot be negative');
+        const c = core.control(a.channelId as string);
+        return this.record(`channel:${c.id}`, a, c.recordings);
+      },
+    };
+  }
+}

@@ -1,0 +1,218 @@
+import { hostname, arch, release, type } from 'node:os';
+import { astTime } from './clock.js';
+import type { AppState, Core } from './core.js';
+import { ariError } from './errors.js';
+import { channelJson } from './model.js';
+import type { HandlerTable } from './rest-types.js';
+import { noContent, ok } from './rest-types.js';
+import { sounds } from './sounds.js';
+
+export const AsteriskVersion = '22.10.1';
+
+function appJson(core: Core, a: AppState): Record<string, unknown> {
+  return {
+    name: a.name,
+    channel_ids: [...a.channels],
+    bridge_ids: [...a.bridges.keys()],
+    endpoint_ids: [...a.endpoints],
+    device_names: [...a.devices],
+    events_allowed: [],
+    events_disallowed: [],
+  };
+}
+
+const DeviceStates = ['NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'];
+
+const modules = [
+  ['res_ari.so', 'Asterisk RESTful Interface', 'core'],
+  ['res_stasis.so', 'Stasis application support', 'core'],
+  ['res_stasis_playback.so', 'Stasis application playback support', 'core'],
+  ['res_stasis_recording.so', 'Stasis application recording support', 'core'],
+  ['res_stasis_snoop.so', 'Stasis application snoop support', 'extended'],
+  ['res_stasis_answer.so', 'Stasis application answer support', 'core'],
+  ['chan_pjsip.so', 'PJSIP Channel Driver', 'core'],
+  ['app_amd.so', 'Answering Machine Detection Application', 'extended'],
+];
+
+export function miscHandlers(core: Core): HandlerTable {
+  const endpointJson = (key: string) => {
+    const e = core.endpoints.get(key)!;
+    return {
+      technology: e.technology,
+      resource: e.resource,
+      state: e.behaviour === 'unavailable' ? 'offline' : 'online',
+      channel_ids: core.endpointChannels(key),
+    };
+  };
+  const application = (name: string): AppState => {
+    const a = core.apps.get(name);
+    if (!a) throw ariError(404, 'Application not found');
+    return a;
+  };
+  const parseSources = (src: unknown, a: AppState, add: boolean) => {
+    const list = (src ?? []) as string[];
+    if (!list.length) throw ariError(400, 'Missing parameter eventSource');
+    for (const s of list) {
+      const i = s.indexOf(':');
+      const scheme = s.slice(0, i);
+      const id = s.slice(i + 1);
+      if (i < 0 || !['channel', 'bridge', 'endpoint', 'deviceState'].includes(scheme))
+        throw ariError(400, 'Invalid event source URI scheme');
+      const exists =
+        scheme === 'channel'
+          ? core.channels.has(id)
+          : scheme === 'bridge'
+            ? core.bridges.has(id)
+            : scheme === 'endpoint'
+              ? core.endpoints.has(id) || [...core.endpoints.values()].some((e) => e.technology === id)
+              : true;
+      if (!exists) throw ariError(422, 'Event source does not exist');
+    }
+    for (const s of list) {
+      const i = s.indexOf(':');
+      const scheme = s.slice(0, i);
+      const id = s.slice(i + 1);
+      if (scheme === 'channel') {
+        if (add) a.channels.add(id);
+        else a.channels.delete(id);
+      } else if (scheme === 'bridge') core.subscribeBridge(a.name, id, add ? 1 : -(a.bridges.get(id) ?? 0));
+      else if (scheme === 'endpoint') {
+        if (add) a.endpoints.add(id);
+        else a.endpoints.delete(id);
+      } else if (add) a.devices.add(id);
+      else a.devices.delete(id);
+    }
+  };
+  const info = () => ({
+    build: { os: type(), kernel: release(), options: 'BUILD_NATIVE, OPTIONAL_API', machine: arch(), date: '2026-01-01 00:00:00 UTC', user: 'tongdai' },
+    system: { version: AsteriskVersion, entity_id: core.asteriskId },
+    config: { name: hostname(), default_language: 'en', setid: { user: 'asterisk', group: 'asterisk' } },
+    status: { startup_time: astTime(core.startedAt), last_reload_time: astTime(core.startedAt) },
+  });
+  const soundJson = (s: (typeof sounds extends Map<string, infer V> ? V : never)) => ({
+    id: s.id,
+    text: s.text,
+    formats: s.languages.map((language) => ({ language, format: 'gsm' })),
+  });
+  return {
+    'asterisk.getInfo': (a) => {
+      const all = info() as Record<string, unknown>;
+      const only = (a.only ?? []) as string[];
+      return ok(only.length ? Object.fromEntries(only.filter((k) => k in all).map((k) => [k, all[k]])) : all);
+    },
+    'asterisk.ping': () => ok({ asterisk_id: core.asteriskId, ping: 'pong', timestamp: astTime(core.clock.now()) }),
+    'asterisk.listModules': () =>
+      ok(modules.map(([name, description, support_level]) => ({ name, description, use_count: 0, status: 'Running', support_level }))),
+    'asterisk.getModule': (a) => {
+      const m = modules.find(([n]) => n === a.moduleName);
+      if (!m) throw ariError(404, 'Module could not be found in running modules');
+      return ok({ name: m[0], description: m[1], use_count: 0, status: 'Running', support_level: m[2] });
+    },
+    'asterisk.listLogChannels': () => ok([{ channel: 'console', type: 'Console', status: 'Enabled', configuration: 'notice,warning,error' }]),
+    'asterisk.getGlobalVar': (a) => {
+      if (!a.variable) throw ariError(400, 'Variable name is required');
+      return ok({ value: core.globalVars.get(a.variable as string) ?? '' });
+    },
+    'asterisk.setGlobalVar': (a) => {
+      if (!a.variable) throw ariError(400, 'Variable name is required');
+      core.globalVars.set(a.variable as string, (a.value as string | undefined) ?? '');
+      return noContent();
+    },
+    'endpoints.list': () => ok([...core.endpoints.keys()].map(endpointJson)),
+    'endpoints.listByTech': (a) => {
+      const keys = [...core.endpoints.entries()].filter(([, e]) => e.technology === a.tech).map(([k]) => k);
+      if (!keys.length) throw ariError(404, 'No Endpoints found - invalid tech ' + String(a.tech));
+      return ok(keys.map(endpointJson));
+    },
+    'endpoints.get': (a) => {
+      const key = `${String(a.tech)}/${String(a.resource)}`;
+      if (!core.endpoints.has(key)) throw ariError(404, 'Endpoint not found');
+      return ok(endpointJson(key));
+    },
+    'endpoints.sendMessage': (a) => {
+      if (!String(a.to).includes(':')) throw ariError(400, 'Invalid parameters for sending a message');
+      return { status: 202 };
+    },
+    'endpoints.sendMessageToEndpoint': (a) => {
+      if (!core.endpoints.has(`${String(a.tech)}/${String(a.resource)}`)) throw ariError(404, 'Endpoint not found');
+      return { status: 202 };
+    },
+    'deviceStates.list': () => {
+      const names = new Set([...core.deviceStates.keys()]);
+      return ok([...names].map((name) => ({ name, state: core.deviceState(name) })));
+    },
+    'deviceStates.get': (a) => ok({ name: a.deviceName, state: core.deviceState(a.deviceName as string) }),
+    'deviceStates.update': (a) => {
+      const name = a.deviceName as string;
+      if (!name.startsWith('Stasis:')) throw ariError(409, 'Uncontrolled device specified');
+      if (!DeviceStates.includes(a.deviceState as string)) throw ariError(400, 'Invalid device state');
+      core.deviceStates.set(name, a.deviceState as string);
+      core.emit('DeviceStateChanged', { device_state: { name, state: a.deviceState } }, { device: name });
+      return noContent();
+    },
+    'deviceStates.delete': (a) => {
+      const name = a.deviceName as string;
+      if (!name.startsWith('Stasis:')) throw ariError(409, 'Uncontrolled device specified');
+      if (!core.deviceStates.has(name)) throw ariError(404, 'Device name is missing');
+      core.deviceStates.delete(name);
+      return noContent();
+    },
+    'mailboxes.list': () => ok([...core.mailboxes.entries()].map(([name, m]) => ({ name, ...m }))),
+    'mailboxes.get': (a) => {
+      const m = core.mailboxes.get(a.mailboxName as string);
+      if (!m) throw ariError(404, 'Mailbox not found');
+      return ok({ name: a.mailboxName, ...m });
+    },
+    'mailboxes.update': (a) => {
+      core.mailboxes.set(a.mailboxName as string, { old_messages: Number(a.oldMessages), new_messages: Number(a.newMessages) });
+      return noContent();
+    },
+    'mailboxes.delete': (a) => {
+      if (!core.mailboxes.delete(a.mailboxName as string)) throw ariError(404, 'Mailbox not found');
+      return noContent();
+    },
+    'sounds.list': (a) =>
+      ok(
+        [...sounds.values()]
+          .filter((s) => !a.lang || s.languages.includes(a.lang as string))
+          .filter((s) => !a.format || a.format === 'gsm')
+          .map(soundJson),
+      ),
+    'sounds.get': (a) => {
+      const s = sounds.get(a.soundId as string);
+      if (!s) throw ariError(404, 'Sound not found');
+      return ok(soundJson(s));
+    },
+    'applications.list': () => ok([...core.apps.values()].filter((a) => a.sink).map((a) => appJson(core, a))),
+    'applications.get': (a) => ok(appJson(core, application(a.applicationName as string))),
+    'applications.subscribe': (a) => {
+      const app = application(a.applicationName as string);
+      parseSources(a.eventSource, app, true);
+      return ok(appJson(core, app));
+    },
+    'applications.unsubscribe': (a) => {
+      const app = application(a.applicationName as string);
+      parseSources(a.eventSource, app, false);
+      return ok(appJson(core, app));
+    },
+    'applications.filter': (a) => ok(appJson(core, application(a.applicationName as string))),
+    'events.userEvent': (a) => {
+      const app = core.apps.get(a.application as string);
+      if (!app?.sink) throw ariError(404, 'Application not found');
+      const fields: Record<string, unknown> = { eventname: a.eventName };
+      for (const s of (a.source ?? []) as string[]) {
+        const [scheme, id = ''] = [s.slice(0, s.indexOf(':')), s.slice(s.indexOf(':') + 1)];
+        if (scheme === 'channel') {
+          const c = core.channels.get(id);
+          if (!c) throw ariError(422, 'Event source not found');
+          fields.channel = channelJson(c);
+        } else if (scheme === 'bridge') {
+          if (!core.bridges.has(id)) throw ariError(422, 'Event source not found');
+        } else throw ariError(400, 'Invalid event source URI scheme');
+      }
+      fields.userevent = (a.variables ?? {}) as Record<string, unknown>;
+      core.emit('ChannelUserevent', fields, { apps: [app.name] });
+      return noContent();
+    },
+  };
+}

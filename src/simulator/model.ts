@@ -1,0 +1,201 @@
+import type { TimerHandle } from './clock.js';
+import { astTime } from './clock.js';
+
+export interface CallerId {
+  name: string;
+  number: string;
+}
+
+export interface Dialplan {
+  context: string;
+  exten: string;
+  priority: number;
+  app_name: string;
+  app_data: string;
+}
+
+export type ChannelStateName = 'Down' | 'Rsrved' | 'OffHook' | 'Dialing' | 'Ring' | 'Ringing' | 'Up' | 'Busy';
+
+export interface SimChannel {
+  id: string;
+  name: string;
+  state: ChannelStateName;
+  protocolId: string;
+  caller: CallerId;
+  connected: CallerId;
+  accountcode: string;
+  dialplan: Dialplan;
+  created: number;
+  language: string;
+  vars: Map<string, string>;
+  /** Stasis application the channel is in, if any. */
+  stasisApp?: string;
+  bridgeId?: string;
+  endpoint?: string;
+  timers: Set<TimerHandle>;
+  playbackQueue: string[];
+  recordings: Set<string>;
+  snoops: Set<string>;
+  snoopOf?: string;
+  hangupRequested: boolean;
+  destroyed: boolean;
+  held: boolean;
+  moh: boolean;
+  kind: 'inbound' | 'outbound' | 'snoop' | 'local';
+}
+
+export interface SimBridge {
+  id: string;
+  name: string;
+  type: string;
+  technology: string;
+  creator: string;
+  channels: string[];
+  created: number;
+  videoMode: string;
+  moh: boolean;
+  playbackQueue: string[];
+  recordings: Set<string>;
+}
+
+export interface SimPlayback {
+  id: string;
+  media: string[];
+  index: number;
+  targetUri: string;
+  language: string;
+  state: 'queued' | 'playing' | 'paused' | 'continuing' | 'done' | 'failed' | 'canceled';
+  timer?: TimerHandle;
+  /** ms already played of the current media. */
+  playedMs: number;
+  startedAt: number;
+  currentDurationMs: number;
+}
+
+export interface SimRecording {
+  name: string;
+  format: string;
+  targetUri: string;
+  state: 'queued' | 'recording' | 'paused' | 'done' | 'failed' | 'canceled';
+  startedAt: number;
+  pausedAt?: number;
+  pausedMs: number;
+  muted: boolean;
+  maxDurationSeconds: number;
+  maxSilenceSeconds: number;
+  terminateOn: string;
+  ifExists: string;
+  timers: Set<TimerHandle>;
+  cause?: string;
+  durationS?: number;
+}
+
+export interface StoredRecording {
+  name: string;
+  format: string;
+  durationMs: number;
+  file?: string;
+}
+
+export function channelJson(c: SimChannel, withVars = false): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: c.id,
+    name: c.name,
+    state: c.state,
+    protocol_id: c.protocolId,
+    caller: { name: c.caller.name, number: c.caller.number },
+    connected: { name: c.connected.name, number: c.connected.number },
+    accountcode: c.accountcode,
+    dialplan: { ...c.dialplan },
+    creationtime: astTime(c.created),
+    language: c.language,
+  };
+  if (withVars) out.channelvars = Object.fromEntries(c.vars);
+  return out;
+}
+
+export function bridgeJson(b: SimBridge): Record<string, unknown> {
+  return {
+    id: b.id,
+    technology: b.technology,
+    bridge_type: b.type,
+    bridge_class: 'stasis',
+    creator: b.creator,
+    name: b.name,
+    channels: [...b.channels],
+    creationtime: astTime(b.created),
+    video_mode: b.videoMode,
+  };
+}
+
+export function playbackJson(p: SimPlayback): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: p.id,
+    media_uri: p.media[p.index],
+    target_uri: p.targetUri,
+    language: p.language,
+    state: p.state,
+  };
+  const next = p.media[p.index + 1];
+  if (next !== undefined) out.next_media_uri = next;
+  return out;
+}
+
+export function recordingJson(r: SimRecording): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    name: r.name,
+    format: r.format,
+    state: r.state,
+    target_uri: r.targetUri,
+  };
+  if (r.durationS !== undefined) out.duration = r.durationS;
+  if (r.maxSilenceSeconds > 0 && r.durationS !== undefined) {
+    out.talking_duration = 0;
+    out.silence_duration = r.durationS;
+  }
+  if (r.cause) out.cause = r.cause;
+  return out;
+}
+
+/** Q.850 cause texts as Asterisk's ast_cause2str returns them. */
+export const causeText: Record<number, string> = {
+  0: 'Unknown',
+  1: 'Unallocated (unassigned) number',
+  2: 'No route to specified transmit network',
+  3: 'No route to destination',
+  16: 'Normal Clearing',
+  17: 'User busy',
+  18: 'No user responding',
+  19: 'User alerting, no answer',
+  20: 'Subscriber absent',
+  21: 'Call Rejected',
+  22: 'Number changed',
+  26: 'Answered elsewhere',
+  27: 'Destination out of order',
+  28: 'Invalid number format',
+  29: 'Facility rejected',
+  31: 'Normal, unspecified',
+  34: 'Circuit/channel congestion',
+  38: 'Network out of order',
+  41: 'Temporary failure',
+  42: 'Switching equipment congestion',
+  58: 'Bearer capability not available',
+  127: 'Interworking, unspecified',
+};
+
+/** DELETE /channels/{id}?reason= mapping (Asterisk 22 convert_reason_to_hangup_code). */
+export const hangupReasons: Record<string, number> = {
+  normal: 16,
+  busy: 17,
+  congestion: 34,
+  no_answer: 19,
+  timeout: 18,
+  rejected: 21,
+  unallocated: 1,
+  normal_unspecified: 31,
+  number_incomplete: 28,
+  codec_mismatch: 58,
+  interworking: 127,
+  failure: 38,
+  answered_elsewhere: 26,
+};

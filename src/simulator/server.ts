@@ -1,0 +1,257 @@
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Core, EventSink } from './core.js';
+import { AriError } from './errors.js';
+import { AsteriskVersion } from './misc.js';
+import type { Reply } from './rest-types.js';
+import type { Router } from './router.js';
+import { apiDeclaration, resourceListing } from './spec/swagger.js';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  body?: unknown;
+  at: number;
+}
+
+export interface InjectedResponse {
+  method?: string;
+  /** Regular expression source matched against the path (with /ari prefix, without query). */
+  path: string;
+  status: number;
+  body?: unknown;
+  /** How many requests it answers; omitted = until cleared. */
+  times?: number;
+}
+
+export type ControlRpc = (method: string, args: unknown[]) => Promise<unknown>;
+
+export const MaxRecordedRequests = 20000;
+
+/** HTTP + WebSocket front end: ARI under /ari, the control side under /_sim. */
+export class SimServer {
+  readonly http: HttpServer;
+  private net?: NetServer;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly sockets = new Set<WebSocket>();
+  private readonly conns = new Set<Socket>();
+  readonly recorded: RecordedRequest[] = [];
+  readonly injected: InjectedResponse[] = [];
+  latencyMs = 0;
+  port = 0;
+  private refuseTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly core: Core,
+    private readonly router: Router,
+    private readonly user: string,
+    private readonly password: string,
+    private readonly host: string,
+    private readonly rpc: ControlRpc,
+  ) {
+    this.http = createServer((req, res) => void this.onRequest(req, res));
+    this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(req, socket, head));
+  }
+
+  async listen(port: number): Promise<void> {
+    this.net = createNetServer((s) => {
+      this.conns.add(s);
+      s.on('close', () => this.conns.delete(s));
+      this.http.emit('connection', s);
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.net!.once('error', reject);
+      this.net!.listen(port, this.host, () => resolve());
+    });
+    const addr = this.net.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : port;
+  }
+
+  /** Stops accepting TCP connections (clients get ECONNREFUSED), then listens again on the same port. */
+  async refuseConnections(ms: number): Promise<void> {
+    if (this.refuseTimer) clearTimeout(this.refuseTimer);
+    const old = this.net;
+    this.net = undefined;
+    if (old) await new Promise<void>((r) => old.close(() => r()));
+    this.refuseTimer = setTimeout(() => {
+      this.refuseTimer = undefined;
+      void this.listen(this.port).catch(() => undefined);
+    }, ms);
+  }
+
+  dropWebSockets(): number {
+    const n = this.sockets.size;
+    for (const ws of this.sockets) ws.terminate();
+    return n;
+  }
+
+  /** Sends a raw text frame to every event socket (or to the sockets of one app). */
+  broadcastRaw(text: string, app?: string): number {
+    let n = 0;
+    for (const ws of this.sockets) {
+      const apps = (ws as WebSocket & { apps?: string[] }).apps ?? [];
+      if (app && !apps.includes(app)) continue;
+      if (ws.readyState === ws.OPEN) {
+        ws.send(text);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  socketApps(): string[][] {
+    return [...this.sockets].map((ws) => (ws as WebSocket & { apps?: string[] }).apps ?? []);
+  }
+
+  async close(): Promise<void> {
+    if (this.refuseTimer) clearTimeout(this.refuseTimer);
+    for (const ws of this.sockets) ws.terminate();
+    for (const s of this.conns) s.destroy();
+    await new Promise<void>((r) => (this.net ? this.net.close(() => r()) : r()));
+    this.wss.close();
+  }
+
+  private authorized(req: IncomingMessage, url: URL): boolean {
+    const key = url.searchParams.get('api_key');
+    if (key !== null) return key === `${this.user}:${this.password}`;
+    const h = req.headers.authorization;
+    if (!h?.startsWith('Basic ')) return false;
+    return Buffer.from(h.slice(6), 'base64').toString('utf8') === `${this.user}:${this.password}`;
+  }
+
+  private send(res: ServerResponse, r: Reply): void {
+    const headers: Record<string, string> = { Server: `Asterisk/${AsteriskVersion}`, ...(r.headers ?? {}) };
+    if (r.raw) {
+      res.writeHead(r.status, { ...headers, 'Content-Type': r.contentType ?? 'application/octet-stream', 'Content-Length': String(r.raw.length) });
+      res.end(r.raw);
+      return;
+    }
+    if (r.status === 204 || r.body === undefined) {
+      res.writeHead(r.status, headers);
+      res.end();
+      return;
+    }
+    const text = JSON.stringify(r.body);
+    res.writeHead(r.status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+    res.end(text);
+  }
+
+  private async readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    try {
+      const text = await this.readBody(req);
+      if (!url.pathname.startsWith('/ari') && !url.pathname.startsWith('/_sim')) {
+        this.send(res, { status: 404, body: { message: 'Not found' } });
+        return;
+      }
+      if (!this.authorized(req, url)) {
+        this.send(res, {
+          status: 401,
+          body: { message: 'Authentication required' },
+          headers: { 'WWW-Authenticate': 'Basic realm="Asterisk REST Interface"' },
+        });
+        return;
+      }
+      let body: unknown;
+      if (text.trim()) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          if (!(req.headers['content-type'] ?? '').includes('json')) body = undefined;
+          else {
+            this.send(res, { status: 400, body: { message: 'Error parsing request body' } });
+            return;
+          }
+        }
+      }
+      if (url.pathname.startsWith('/_sim')) {
+        await this.onControl(method, url, body, res);
+        return;
+      }
+      const query: Record<string, string | string[]> = {};
+      for (const k of new Set(url.searchParams.keys())) {
+        if (k === 'api_key') continue;
+        const all = url.searchParams.getAll(k);
+        query[k] = all.length > 1 ? all : all[0]!;
+      }
+      this.recorded.push({ method, path: url.pathname, query, ...(body !== undefined ? { body } : {}), at: this.core.clock.now() });
+      if (this.recorded.length > MaxRecordedRequests) this.recorded.splice(0, this.recorded.length - MaxRecordedRequests);
+      if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+      const inj = this.injected.find((i) => (!i.method || i.method.toUpperCase() === method) && new RegExp(i.path).test(url.pathname));
+      if (inj) {
+        if (inj.times !== undefined && --inj.times <= 0) this.injected.splice(this.injected.indexOf(inj), 1);
+        this.send(res, { status: inj.status, body: inj.body });
+        return;
+      }
+      this.send(res, this.ari(method, url, body, req.headers.host ?? `${this.host}:${this.port}`));
+    } catch (e) {
+      if (e instanceof AriError) this.send(res, { status: e.status, body: e.body });
+      else this.send(res, { status: 500, body: { message: e instanceof Error ? e.message : String(e) } });
+    }
+  }
+
+  private ari(method: string, url: URL, body: unknown, host: string): Reply {
+    const path = url.pathname.slice(4) || '/';
+    const docs = /^\/api-docs\/([A-Za-z]+)\.json$/.exec(path);
+    if (docs && method === 'GET') {
+      if (docs[1] === 'resources') return { status: 200, body: resourceListing(host) };
+      const decl = apiDeclaration(docs[1]!, host);
+      return decl ? { status: 200, body: decl } : { status: 404, body: { message: 'Resource not found' } };
+    }
+    return this.router.dispatch(method, path, url.searchParams, body);
+  }
+
+  private async onControl(method: string, url: URL, body: unknown, res: ServerResponse): Promise<void> {
+    const m = /^\/_sim\/rpc\/(\w+)$/.exec(url.pathname);
+    if (url.pathname === '/_sim/state' && method === 'GET') {
+      this.send(res, { status: 200, body: await this.rpc('state', []) });
+      return;
+    }
+    if (!m || method !== 'POST') {
+      this.send(res, { status: 404, body: { message: 'Unknown control route; use POST /_sim/rpc/{method}' } });
+      return;
+    }
+    const args = Array.isArray(body) ? body : body === undefined ? [] : [body];
+    const result = await this.rpc(m[1]!, args);
+    this.send(res, result === undefined ? { status: 204 } : { status: 200, body: result });
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const reject = (status: number, reason: string, message: string): void => {
+      const text = JSON.stringify({ message });
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nServer: Asterisk/${AsteriskVersion}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+      );
+    };
+    if (url.pathname !== '/ari/events') return reject(404, 'Not Found', 'Not found');
+    if (!this.authorized(req, url)) return reject(401, 'Unauthorized', 'Authentication required');
+    const apps = url.searchParams.getAll('app').flatMap((s) => s.split(',')).filter(Boolean);
+    if (!apps.length) return reject(400, 'Bad Request', "Missing param 'app'");
+    const subscribeAll = ['yes', 'true', 'y', 't', '1', 'on'].includes((url.searchParams.get('subscribeAll') ?? '').toLowerCase());
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      (ws as WebSocket & { apps?: string[] }).apps = apps;
+      this.sockets.add(ws);
+      const sink: EventSink = {
+        send: (text) => {
+          if (ws.readyState === ws.OPEN) ws.send(text);
+        },
+      };
+      for (const a of apps) this.core.attach(a, sink, subscribeAll);
+      ws.on('close', () => {
+        this.sockets.delete(ws);
+        for (const a of apps) this.core.detach(a, sink);
+      });
+      ws.on('error', () => undefined);
+    });
+  }
+}
