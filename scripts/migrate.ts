@@ -5,7 +5,15 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../src/config/index.js';
-import { createKnex, ensureDatabase, migrateDown, migrateLatest, migrationStatus, splitDatabaseUrl } from '../src/db/index.js';
+import { silentLogger } from '../src/log/index.js';
+import {
+  createKnex,
+  ensureDatabase,
+  migrateDown,
+  migrateLatest,
+  migrationStatus,
+  splitDatabaseUrl,
+} from '../src/db/index.js';
 
 const Usage = 'usage: npm run migrate [-- up | down [--all] | status]';
 
@@ -27,7 +35,7 @@ if (parsed.values.all && command !== 'down') usageError('--all only applies to d
 
 const config = loadConfigOrExit();
 const { database } = splitDatabaseUrl(config.DATABASE_URL);
-const knex = createKnex(config.DATABASE_URL, { poolMax: 1 });
+const knex = createKnex(config.DATABASE_URL, { poolMax: 1, logger: silentLogger() });
 try {
   if (command === 'up') {
     if (await ensureDatabase(config.DATABASE_URL)) console.log(`created database ${database}`);

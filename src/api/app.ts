@@ -1,6 +1,7 @@
 import http from 'node:http';
 import express, { type Express } from 'express';
 import type { Knex } from 'knex';
+import { z } from 'zod';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import type { EngineMetrics } from '../metrics/index.js';
@@ -66,8 +67,8 @@ export function createApi(deps: ApiDeps): Api {
     summary: 'This document: the OpenAPI 3.1 description of every route',
     tags: ['operations'],
     access: 'public',
-    produces: 'application/json',
-    handler: () => JSON.stringify(buildOpenApi(registry.routes, { title: 'Tongdai API', version: ApiVersion })),
+    response: z.looseObject({ openapi: z.literal('3.1.0'), paths: z.record(z.string(), z.unknown()) }),
+    handler: () => buildOpenApi(registry.routes, { title: 'Tongdai API', version: ApiVersion }),
   });
   registerAuthRoutes(registry, store);
   for (const module of deps.routes ?? []) module(registry);

@@ -60,7 +60,11 @@ export const healthSchema = z.object({
 });
 
 /** GET /health: 200 when every dependency answers, 503 `degraded` naming the ones that do not. */
-export function registerHealth(registry: RouteRegistry, checks: Record<string, HealthCheck>, timeoutMs?: number) {
+export function registerHealth(
+  registry: RouteRegistry,
+  checks: Record<string, HealthCheck>,
+  timeoutMs?: number,
+) {
   registry.add({
     method: 'get',
     path: '/health',
@@ -69,6 +73,7 @@ export function registerHealth(registry: RouteRegistry, checks: Record<string, H
     tags: ['operations'],
     access: 'public',
     response: healthSchema,
+    alsoResponds: [{ status: 503, description: 'Degraded: at least one check failed' }],
     async handler({ setStatus }) {
       const names = Object.keys(checks);
       const results = await Promise.all(names.map((n) => runCheck(checks[n]!, timeoutMs)));

@@ -27,7 +27,10 @@ export function httpHistogram(registry: Registry): Histogram<'method' | 'route' 
  * Gives each request an id (kept from X-Request-Id when sane) and a child logger, and logs one line
  * when it ends. Only the path is logged: query strings and headers can carry keys.
  */
-export function requestLogger(logger: Logger, histogram: Histogram<'method' | 'route' | 'status'>): RequestHandler {
+export function requestLogger(
+  logger: Logger,
+  histogram: Histogram<'method' | 'route' | 'status'>,
+): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     const requestId = incoming && RequestIdPattern.test(incoming) ? incoming : randomUUID();

@@ -22,7 +22,10 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
-  const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const object = jsonSchema(schema, 'input') as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
   return Object.entries(object.properties ?? {}).map(([name, property]) => ({
     name,
     in: where,
@@ -42,10 +45,16 @@ function operation(route: RegisteredRoute) {
   const success = route.produces
     ? { description: 'OK', content: { [route.produces]: { schema: { type: 'string' } } } }
     : route.response
-      ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } }
+      ? {
+          description: 'OK',
+          content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
+        }
       : { description: 'OK' };
   const responses: Record<string, unknown> = { [status]: success };
-  if (route.params || route.query || route.body) responses['400'] = errorResponse('Request failed validation');
+  for (const other of route.alsoResponds ?? [])
+    responses[String(other.status)] = { ...success, description: other.description };
+  if (route.params || route.query || route.body)
+    responses['400'] = errorResponse('Request failed validation');
   if (route.access !== 'public') {
     responses['401'] = errorResponse('No API key, or an unknown or revoked one');
     if (route.access !== 'any') responses['403'] = errorResponse('The key’s role may not call this route');
@@ -56,10 +65,18 @@ function operation(route: RegisteredRoute) {
     summary: route.summary,
     ...(route.tags ? { tags: route.tags } : {}),
     security: route.access === 'public' ? [] : [{ bearerAuth: [] }, { apiKeyHeader: [] }],
-    'x-roles': route.access === 'public' || route.access === 'any' ? route.access : [...new Set(['admin', ...route.access])],
+    'x-roles':
+      route.access === 'public' || route.access === 'any'
+        ? route.access
+        : [...new Set(['admin', ...route.access])],
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+          },
+        }
       : {}),
     responses,
   };
@@ -70,12 +87,16 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], info: { title: 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) (paths[route.path] ??= {})[route.method] = operation(route);
   return {
-    openapi: '3.1.0',
+    openapi: '3.1.0' as const,
     info,
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer td_<prefix>_<secret>' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Authorization: Bearer td_<prefix>_<secret>',
+        },
         apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
       },
       schemas: { Error: jsonSchema(errorBodySchema, 'output') },

@@ -41,6 +41,8 @@ export interface RouteSpec<
   body?: B;
   /** Success status (200 unless set). */
   status?: number;
+  /** Other statuses the handler sets with `setStatus`, answered with the same response schema. */
+  alsoResponds?: Array<{ status: number; description: string }>;
   /** JSON response body; the handler's result is parsed through it, so unknown fields never leak. */
   response?: R;
   /** A non-JSON response (e.g. Prometheus text); the handler returns the body as a string. */
@@ -119,7 +121,9 @@ export class RouteRegistry {
     const principal = await this.authenticate(req);
     if (!principal) throw new UnauthenticatedError();
     if (!allows(access, principal.role)) {
-      throw new ForbiddenError(`role ${principal.role} may not do this (needs ${[access].flat().join(' or ')})`);
+      throw new ForbiddenError(
+        `role ${principal.role} may not do this (needs ${[access].flat().join(' or ')})`,
+      );
     }
     return principal;
   }

@@ -53,7 +53,9 @@ export function registerAuthRoutes(registry: RouteRegistry, store: ApiKeyStore):
       include_revoked: z.enum(['true', 'false']).default('false').describe('Also list revoked keys'),
     }),
     response: z.object({ items: z.array(apiKeySchema) }),
-    handler: async ({ query }) => ({ items: await store.list({ includeRevoked: query.include_revoked === 'true' }) }),
+    handler: async ({ query }) => ({
+      items: await store.list({ includeRevoked: query.include_revoked === 'true' }),
+    }),
   });
 
   registry.add({
@@ -83,7 +85,10 @@ export function registerAuthRoutes(registry: RouteRegistry, store: ApiKeyStore):
     params: z.object({
       id: z
         .string()
-        .regex(/^([0-9a-f]{12}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, 'a key id (uuid) or prefix (12 hex)')
+        .regex(
+          /^([0-9a-f]{12}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i,
+          'a key id (uuid) or prefix (12 hex)',
+        )
         .describe('Key id (uuid) or prefix'),
     }),
     response: apiKeySchema,

@@ -77,9 +77,10 @@ export class ApiKeyStore {
   async authenticate(key: string): Promise<Principal | undefined> {
     const prefix = keyPrefix(key);
     if (!prefix) return undefined;
-    const row = (await this.knex('api_keys').where({ key_prefix: prefix }).whereNull('revoked_at').first()) as
-      | Row
-      | undefined;
+    const row = (await this.knex('api_keys')
+      .where({ key_prefix: prefix })
+      .whereNull('revoked_at')
+      .first()) as Row | undefined;
     if (!row || !keyMatches(key, row.key_hash)) return undefined;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > this.lastUsedResolutionMs) {
       await this.knex('api_keys').where({ id: row.id }).update({ last_used_at: this.knex.fn.now() });

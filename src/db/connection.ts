@@ -30,7 +30,8 @@ export function createKnex(databaseUrl: string, options: KnexOptions = {}): Knex
 }
 
 function knexLog(logger: Logger): Knex.Logger {
-  const text = (m: unknown) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m));
+  const text = (m: unknown) =>
+    m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m);
   return {
     warn: (m) => logger.warn(`knex: ${text(m)}`),
     error: (m) => logger.error(`knex: ${text(m)}`),

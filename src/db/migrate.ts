@@ -51,10 +51,10 @@ export async function migrateLatest(knex: Knex, dir?: string): Promise<{ batch: 
 
 /** Rolls back the last batch (or every batch with `all`); returns the names rolled back. */
 export async function migrateDown(knex: Knex, options: { all?: boolean; dir?: string } = {}) {
-  const [batch, rolledBack] = (await knex.migrate.rollback(migratorConfig(options.dir), options.all ?? false)) as [
-    number,
-    string[],
-  ];
+  const [batch, rolledBack] = (await knex.migrate.rollback(
+    migratorConfig(options.dir),
+    options.all ?? false,
+  )) as [number, string[]];
   return { batch, rolledBack };
 }
 

@@ -2,7 +2,15 @@ import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { createApi, listen, postgresCheck, redisCheck, type Api, type HealthCheck } from '../../src/api/index.js';
+import {
+  createApi,
+  listen,
+  postgresCheck,
+  redisCheck,
+  type Api,
+  type HealthCheck,
+  type RouteModule,
+} from '../../src/api/index.js';
 import { ApiKeyStore } from '../../src/auth/store.js';
 import type { Role } from '../../src/auth/roles.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -25,7 +33,13 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApi(options: { checks?: Record<string, HealthCheck> } = {}): Promise<ApiHarness> {
+export interface HarnessOptions {
+  checks?: Record<string, HealthCheck>;
+  routes?: RouteModule[];
+  env?: Record<string, string>;
+}
+
+export async function startApi(options: HarnessOptions = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
   const redis = await createTestRedis();
   const logLines: string[] = [];
@@ -35,15 +49,23 @@ export async function startApi(options: { checks?: Record<string, HealthCheck> }
       done();
     },
   });
-  const logger = createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream: sink })] });
+  const logger = createLogger({
+    level: 'debug',
+    transports: [new winston.transports.Stream({ stream: sink })],
+  });
   const metrics = createMetrics();
-  const config = loadConfig({ DATABASE_URL: db.url, REDIS_PREFIX: redis.prefix, NODE_ENV: 'test' });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    REDIS_PREFIX: redis.prefix,
+    NODE_ENV: 'test',
+    ...options.env,
+  });
   const checks = options.checks ?? {
     ari: async () => ({ ok: true }),
     redis: redisCheck(redis.redis),
     postgres: postgresCheck(db.knex),
   };
-  const api = createApi({ config, logger, metrics, db: db.knex, health: { checks } });
+  const api = createApi({ config, logger, metrics, db: db.knex, health: { checks }, routes: options.routes });
   const server: http.Server = await listen(api.app, '127.0.0.1', 0);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -66,7 +88,8 @@ export async function startApi(options: { checks?: Record<string, HealthCheck> }
       const { key, ...rest } = init;
       const headers = new Headers(rest.headers);
       if (key) headers.set('authorization', `Bearer ${key}`);
-      if (typeof rest.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      if (typeof rest.body === 'string' && !headers.has('content-type'))
+        headers.set('content-type', 'application/json');
       return fetch(baseUrl + path, { ...rest, headers });
     },
     async close() {

@@ -31,7 +31,10 @@ describe('api: /health', () => {
   describe('with dependencies down', () => {
     let h: ApiHarness;
     let deadRedis: Redis;
-    const deadPg = createKnex('postgres://postgres@127.0.0.1:1/nowhere', { acquireTimeoutMs: 300, logger: silentLogger() });
+    const deadPg = createKnex('postgres://postgres@127.0.0.1:1/nowhere', {
+      acquireTimeoutMs: 300,
+      logger: silentLogger(),
+    });
     before(async () => {
       // Real clients pointed at a closed port: the failures are the drivers' own.
       deadRedis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0 });

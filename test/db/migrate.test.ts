@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { createKnex, dropDatabase, ensureDatabase, migrateDown, migrateLatest, migrationStatus } from '../../src/db/index.js';
+import {
+  createKnex,
+  dropDatabase,
+  ensureDatabase,
+  migrateDown,
+  migrateLatest,
+  migrationStatus,
+} from '../../src/db/index.js';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/db.js';
 import { runTs } from '../api/spawn.js';
 
@@ -28,7 +35,7 @@ describe('db: databases and migrations', () => {
 
   it('api_keys has a comment on the table and on every column', async () => {
     const table = await db.knex.raw(`SELECT obj_description('api_keys'::regclass) AS c`);
-    expect(table.rows[0].c).to.be.a('string').and.not.empty;
+    expect(table.rows[0].c).to.be.a('string').with.length.above(0);
     const cols = await db.knex.raw(`
       SELECT a.attname AS name, col_description(a.attrelid, a.attnum) AS comment
       FROM pg_attribute a WHERE a.attrelid = 'api_keys'::regclass AND a.attnum > 0 AND NOT a.attisdropped`);
@@ -47,7 +54,10 @@ describe('db: databases and migrations', () => {
   it('rejects a role outside admin, supervisor, agent, analyst', async () => {
     const row = { name: 'x', role: 'root', key_prefix: '0123456789ab', key_hash: 'a'.repeat(64) };
     let error: unknown;
-    await db.knex('api_keys').insert(row).catch((e) => (error = e));
+    await db
+      .knex('api_keys')
+      .insert(row)
+      .catch((e) => (error = e));
     expect((error as { code?: string }).code).to.equal('23514'); // check_violation
   });
 
@@ -76,7 +86,9 @@ describe('db: databases and migrations', () => {
     try {
       const up = await runTs('scripts/migrate.ts', [], env);
       expect(up.code, up.stderr).to.equal(0);
-      expect(up.stdout).to.match(/created database/).and.match(/applied 20261123000100_api_keys/);
+      expect(up.stdout)
+        .to.match(/created database/)
+        .and.match(/applied 20261123000100_api_keys/);
       const again = await runTs('scripts/migrate.ts', [], env);
       expect(again.stdout).to.match(/already up to date/);
       const status = await runTs('scripts/migrate.ts', ['status'], env);
@@ -92,6 +104,8 @@ describe('db: databases and migrations', () => {
   it('npm run migrate refuses an unknown command with usage and exit 2', async () => {
     const r = await runTs('scripts/migrate.ts', ['sideways'], { DATABASE_URL: testDatabaseUrl() });
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.match(/unknown command "sideways"/).and.match(/usage:/);
+    expect(r.stderr)
+      .to.match(/unknown command "sideways"/)
+      .and.match(/usage:/);
   });
 });
