@@ -74,7 +74,7 @@ function modelJson(r: ResourceSpec, name: string): Record<string, unknown> {
 
 /** Event models are the ones whose base is Event: every model that has the application/timestamp pair via Event. */
 export function eventTypes(r: ResourceSpec = resourceSpecs.find((x) => x.name === 'events')!): string[] {
-  const helpers = new Set(['Message', 'MissingParams', 'Event', 'ContactInfo', 'Peer', 'ReferTo', 'ReferredBy', 'RequiredDestination', 'AdditionalParam', 'RESTHeader', 'RESTQueryStringParameter', 'RESTRequest', 'RESTResponse']);
+  const helpers = new Set(['Message', 'MissingParams', 'Event', 'ContactInfo', 'Peer', 'ReferTo', 'ReferredBy', 'RequiredDestination', 'AdditionalParam', 'RESTHeader', 'RESTQueryStringParameter', 'RESTRequest']);
   return Object.keys(r.models).filter((n) => !helpers.has(n));
 }
 

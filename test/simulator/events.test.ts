@@ -1,0 +1,151 @@
+import { expect } from 'chai';
+import type { Simulator } from '../../src/simulator/index.js';
+import { ari, Events, start } from './helpers.js';
+
+// Event orders measured on a real Asterisk 22 with SIP phones; the virtual clock makes them instant.
+describe('simulator: originate, hang-up and call event orders', () => {
+  let sim: Simulator;
+  let ev: Events;
+  beforeEach(async () => {
+    sim = await start({ clock: 'virtual' });
+    ev = await Events.open(sim);
+  });
+  afterEach(async () => {
+    ev.close();
+    await sim.close();
+  });
+
+  const seq = (id: string) =>
+    ev.forChannel(id).map((e) => (e.type === 'Dial' ? `Dial:${e.dialstatus}` : e.type === 'ChannelStateChange' ? `State:${e.channel.state}` : e.type));
+
+  it('answered originate: 200 Down snapshot, then ringing, Up, Dial ANSWER and StasisStart last', async () => {
+    const res = await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/agent1', app: 'tongdai', appArgs: 'agent,q1', callerId: 'Queue <100>' });
+    expect(res.status).to.equal(200);
+    expect(res.body.state).to.equal('Down');
+    expect(res.body.name).to.match(/^PJSIP\/agent1-[0-9a-f]{8}$/);
+    expect(res.body.caller).to.deep.equal({ name: 'Queue', number: '100' });
+    expect(res.body.creationtime).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+    expect(Object.keys(res.body)).to.deep.equal(['id', 'name', 'state', 'protocol_id', 'caller', 'connected', 'accountcode', 'dialplan', 'creationtime', 'language']);
+    await sim.control.advance(1500);
+    await ev.waitType('StasisStart');
+    expect(seq(res.body.id)).to.deep.equal(['Dial:', 'State:Ringing', 'Dial:RINGING', 'State:Up', 'Dial:ANSWER', 'StasisStart']);
+    const start = ev.of('StasisStart')[0]!;
+    expect(start.args).to.deep.equal(['agent', 'q1']);
+    expect(start.application).to.equal('tongdai');
+    expect(start.asterisk_id).to.be.a('string');
+    expect(start.timestamp).to.match(/\+0000$/);
+    expect(start.channel.dialplan.app_name).to.equal('Stasis');
+    expect(start.channel.dialplan.app_data).to.equal('tongdai,agent,q1');
+  });
+
+  it('busy phone: Dial BUSY, ChannelHangupRequest and ChannelDestroyed cause 17, no StasisStart', async () => {
+    await sim.control.setEndpoint('PJSIP/agent2', { behaviour: 'busy' });
+    const res = await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/agent2', app: 'tongdai' });
+    expect(res.status).to.equal(200);
+    await sim.control.advance(1000);
+    await ev.waitType('ChannelDestroyed');
+    expect(seq(res.body.id).filter((t) => t !== 'Dial:')).to.deep.equal(['Dial:BUSY', 'ChannelHangupRequest', 'ChannelDestroyed']);
+    expect(ev.of('ChannelHangupRequest')[0]!.cause).to.equal(17);
+    expect(ev.of('ChannelDestroyed')[0]!.cause).to.equal(17);
+    expect(ev.of('ChannelDestroyed')[0]!.cause_txt).to.equal('User busy');
+    expect(ev.of('StasisStart')).to.have.length(0);
+  });
+
+  it('no answer: rings until the originate timeout, then ChannelDestroyed 19, no Dial NOANSWER, no StasisStart', async () => {
+    await sim.control.setEndpoint('PJSIP/agent3', { behaviour: 'noanswer' });
+    const res = await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/agent3', app: 'tongdai', timeout: 5 });
+    await sim.control.advance(4000);
+    expect((await ari(sim, 'GET', `/channels/${res.body.id}`)).body.state).to.equal('Ringing');
+    await sim.control.advance(2000);
+    await ev.waitType('ChannelDestroyed');
+    const d = ev.of('ChannelDestroyed')[0]!;
+    expect(d.cause).to.equal(19);
+    expect(ev.of('Dial').map((e) => e.dialstatus)).to.not.include('NOANSWER');
+    expect(ev.of('StasisStart')).to.have.length(0);
+  });
+
+  it('unknown endpoint: 500 {"error":"Allocation failed"}; bad endpoint syntax 400', async () => {
+    const res = await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/nobody', app: 'tongdai' });
+    expect(res.status).to.equal(500);
+    expect(res.body).to.deep.equal({ error: 'Allocation failed' });
+    const bad = await ari(sim, 'POST', '/channels', { endpoint: 'agent1', app: 'tongdai' });
+    expect(bad.status).to.equal(400);
+    expect(bad.body).to.deep.equal({ message: 'Invalid endpoint specified' });
+    const none = await ari(sim, 'POST', '/channels', { app: 'tongdai' });
+    expect(none.status).to.equal(400);
+  });
+
+  it('ARI hang-up: ChannelHangupRequest, StasisEnd, then ChannelDestroyed last with the reason cause', async () => {
+    const res = await ari(sim, 'POST', '/channels/my-id-1', { endpoint: 'PJSIP/agent1', app: 'tongdai' });
+    expect(res.body.id).to.equal('my-id-1');
+    await sim.control.advance(1500);
+    await ev.waitType('StasisStart');
+    const del = await ari(sim, 'DELETE', '/channels/my-id-1', { reason: 'congestion' });
+    expect(del.status).to.equal(204);
+    await ev.waitType('ChannelDestroyed');
+    const after = ev.events.slice(ev.events.findIndex((e) => e.type === 'StasisStart') + 1).map((e) => e.type);
+    expect(after).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+    expect(ev.of('ChannelHangupRequest')[0]!.cause).to.equal(34);
+    expect(ev.of('ChannelDestroyed')[0]!.cause_txt).to.equal('Circuit/channel congestion');
+    expect((await ari(sim, 'DELETE', '/channels/my-id-1')).body).to.deep.equal({ message: 'Channel not found' });
+    expect((await ari(sim, 'DELETE', '/channels/x', { reason: 'bogus' })).status).to.equal(404);
+  });
+
+  it('inbound caller: StasisStart args from the call, scripted DTMF, caller hang-up', async () => {
+    const { channelId, accepted } = await sim.control.placeCall({
+      from: '+84901234567',
+      to: '19001234',
+      script: [{ atMs: 1000, dtmf: '12' }],
+      hangupAfterMs: 5000,
+    });
+    expect(accepted).to.equal(true);
+    await ev.waitType('StasisStart');
+    const s = ev.of('StasisStart')[0]!;
+    expect(s.args).to.deep.equal(['inbound', '19001234']);
+    expect(s.channel.id).to.equal(channelId);
+    expect(s.channel.state).to.equal('Ring');
+    expect(s.channel.caller.number).to.equal('+84901234567');
+    expect((await ari(sim, 'POST', `/channels/${channelId}/answer`)).status).to.equal(204);
+    await sim.control.advance(2000);
+    await ev.waitType('ChannelDtmfReceived', 2);
+    expect(ev.of('ChannelDtmfReceived').map((e) => e.digit)).to.deep.equal(['1', '2']);
+    expect(ev.of('ChannelDtmfReceived')[0]!.duration_ms).to.be.a('number');
+    await sim.control.advance(5000);
+    await ev.waitType('ChannelDestroyed');
+    expect(ev.types().slice(-3)).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+    expect(ev.of('ChannelHangupRequest')[0]!.cause).to.equal(16);
+    expect((await sim.control.state()).channels.count).to.equal(0);
+  });
+
+  it('a DID for an app with no WebSocket fails like the dialplan (not accepted, hung up)', async () => {
+    const r = await sim.control.placeCall({ from: '100', to: '200', app: 'nobody' });
+    expect(r.accepted).to.equal(false);
+    expect((await sim.control.state()).channels.count).to.equal(0);
+  });
+
+  it('dialer originate into tongdai-outbound runs AMD and enters Stasis with AMDSTATUS', async () => {
+    await sim.control.setOutboundProfile({ answerProbability: 1, busyProbability: 0, noAnswerProbability: 0, invalidProbability: 0, machineProbability: 1, ringMs: { min: 1000, max: 1000 }, seed: 7 });
+    const res = await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/trunk/+84901234567', context: 'tongdai-outbound', extension: 'amd' });
+    expect(res.status).to.equal(200);
+    expect(res.body.name).to.match(/^PJSIP\/trunk-/);
+    await sim.control.advance(5000);
+    await ev.waitType('StasisStart');
+    expect(ev.of('StasisStart')[0]!.args).to.deep.equal(['outbound', 'MACHINE', 'LONGGREETING-4000-1500']);
+    const v = await ari(sim, 'GET', `/channels/${res.body.id}/variable`, { variable: 'AMDSTATUS' });
+    expect(v.body).to.deep.equal({ value: 'MACHINE' });
+  });
+
+  it('snoop answers 200 with the snoop channel, which enters Stasis; it dies with its target', async () => {
+    const { channelId } = await sim.control.placeCall({ from: '1', to: '2' });
+    const sn = await ari(sim, 'POST', `/channels/${channelId}/snoop`, { spy: 'both', app: 'tongdai', appArgs: 'spy' });
+    expect(sn.status).to.equal(200);
+    expect(sn.body.name).to.match(/^Snoop\//);
+    await sim.control.advance(10);
+    await ev.waitType('StasisStart', 2);
+    expect(ev.of('StasisStart')[1]!.args).to.deep.equal(['spy']);
+    const none = await ari(sim, 'POST', `/channels/${channelId}/snoop`, { app: 'tongdai' });
+    expect(none.body).to.deep.equal({ message: 'Direction must be specified for at least spy or whisper' });
+    await ari(sim, 'DELETE', `/channels/${channelId}`);
+    await ev.waitType('ChannelDestroyed', 2);
+  });
+});
