@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/index.js';
-import { AriNotFoundError, CallHungUpError, isGone } from './errors.js';
+import { AriChannelGoneError, AriNotFoundError, CallHungUpError, isGone } from './errors.js';
 import { callIdFor } from './ids.js';
 import type { AriChannel, AriLiveRecording, HangupReason, PlaybackEvent, RecordingEvent } from './model.js';
 import type {
@@ -105,7 +105,7 @@ export class AriCall implements Call {
     try {
       return await this.rt.rest.call<T>(resource, operation, params);
     } catch (err) {
-      if (this.ended || (resource === 'channels' && err instanceof AriNotFoundError)) {
+      if (this.ended || err instanceof AriChannelGoneError) {
         throw new CallHungUpError(this.channel.id, this.hangupCause);
       }
       throw err;

@@ -104,6 +104,8 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
     const connection = new AriConnection(rest, stream, options);
     await stream.start();
     options.logger.info('ARI connected', { app: options.app });
+    // A restarted engine finds the channels and bridges its predecessor left: same rule as a reconnect.
+    await connection.resync(0);
     return connection;
   }
 

@@ -39,6 +39,10 @@ export class CallHungUpError extends AriError {
 export class AriNotFoundError extends AriError {
   override name = 'AriNotFoundError';
 }
+/** The channel itself is gone (as opposed to something on it, such as an unset variable). */
+export class AriChannelGoneError extends AriNotFoundError {
+  override name = 'AriChannelGoneError';
+}
 /** The resource exists but is in the wrong state (409/422: not in Stasis, already bridged...). */
 export class AriConflictError extends AriError {
   override name = 'AriConflictError';
@@ -95,6 +99,9 @@ export function classifyAriError(err: unknown, operation: string): AriError {
     // not a JSON body: a transport failure or an empty response
   }
   if (allocation) return new AriAllocationFailedError('ARI_ALLOCATION_FAILED', `${operation}: ${text}`, operation);
+  if (/^channel not found/i.test(text)) {
+    return new AriChannelGoneError('ARI_NOT_FOUND', `${operation}: ${text}`, operation);
+  }
   if (/not found|does not exist/i.test(text)) {
     return new AriNotFoundError('ARI_NOT_FOUND', `${operation}: ${text}`, operation);
   }

@@ -25,7 +25,7 @@ export interface AriRestOptions {
 
 /** Loads the api-docs through ari-client; rejects when Asterisk does not answer or refuses us. */
 export async function loadAriRest(options: AriRestOptions): Promise<AriRest> {
-  const client = (await ari.connect(options.url, options.user, options.password)) as unknown as ClientSurface & {
+  const client = (await quietly(() => ari.connect(options.url, options.user, options.password))) as unknown as ClientSurface & {
     _swagger?: { apis?: { events?: { models?: Record<string, unknown> } } };
   };
   const eventTypes = new Set(Object.keys(client._swagger?.apis?.events?.models ?? {}));
@@ -60,4 +60,20 @@ export async function loadAriRest(options: AriRestOptions): Promise<AriRest> {
       });
     },
   };
+}
+
+/**
+ * swagger-client prints a "deprecated version of Swagger" array to stdout whenever it loads ARI's
+ * Swagger 1.1 docs (real Asterisk's too); our stdout carries JSON log lines only, so mute it there.
+ */
+async function quietly<T>(load: () => PromiseLike<T>): Promise<T> {
+  const original = console.log;
+  console.log = (...args: unknown[]) => {
+    if (!String(args[0]).includes('deprecated version of Swagger')) original(...args);
+  };
+  try {
+    return await load();
+  } finally {
+    console.log = original;
+  }
 }
