@@ -52,10 +52,16 @@ export interface AriEvent {
 /** An app's event WebSocket that keeps every event for order assertions. */
 export class Events {
   readonly events: AriEvent[] = [];
+  /** Frames that were not JSON (injectRaw). */
+  readonly malformed: string[] = [];
   private waiters: (() => void)[] = [];
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.events.push(JSON.parse(String(data)) as AriEvent);
+      try {
+        this.events.push(JSON.parse(String(data)) as AriEvent);
+      } catch {
+        this.malformed.push(String(data));
+      }
       for (const w of this.waiters.splice(0)) w();
     });
   }
