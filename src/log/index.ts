@@ -1,5 +1,5 @@
 import winston from 'winston';
-import { redactText, redactValue } from './redact.js';
+import { isSecretKey, redactText, redactValue } from './redact.js';
 
 export { maskNumber, redactText } from './redact.js';
 export type Logger = winston.Logger;
@@ -11,7 +11,7 @@ const redact = winston.format((info) => {
   info.message = typeof info.message === 'string' ? redactText(info.message) : redactValue(info.message);
   for (const key of Object.keys(info)) {
     if (Reserved.has(key)) continue;
-    info[key] = redactValue(info[key]);
+    info[key] = isSecretKey(key) ? '[redacted]' : redactValue(info[key]);
   }
   return info;
 });
@@ -35,5 +35,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** A logger that keeps nothing: for tests and benchmarks that measure without logging. */
 export function silentLogger(): Logger {
-  return winston.createLogger({ silent: true, transports: [new winston.transports.Console({ silent: true })] });
+  return winston.createLogger({
+    silent: true,
+    transports: [new winston.transports.Console({ silent: true })],
+  });
 }

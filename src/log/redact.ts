@@ -1,10 +1,14 @@
 /** Keys whose values never reach a log line. */
-const SecretKey = /pass(word)?|secret|api_?key|authorization|token|credential/i;
+const SecretKey = /pass(word)?|secret|api[_-]?key|authorization|token|credential/i;
 
-/** api_key=user:pass in URLs, user:pass@ in URLs, and Basic/Bearer headers. */
+export function isSecretKey(key: string): boolean {
+  return SecretKey.test(key);
+}
+
+/** api_key=user:pass in URLs, user:pass@ in URLs (user may be empty: redis://:pass@), Basic/Bearer headers. */
 const SecretInText: Array<[RegExp, string]> = [
   [/(api_key=)[^&\s"']+/gi, '$1[redacted]'],
-  [/(\/\/)[^/\s:@"']+:[^/\s@"']+@/g, '$1[redacted]@'],
+  [/(\/\/)[^/\s:@"']*:[^/\s@"']+@/g, '$1[redacted]@'],
   [/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._-]+/g, '$1 [redacted]'],
 ];
 
@@ -32,7 +36,8 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SecretKey.test(k) ? '[redacted]' : redactValue(v, depth + 1);
+    for (const [k, v] of Object.entries(value))
+      out[k] = SecretKey.test(k) ? '[redacted]' : redactValue(v, depth + 1);
     return out;
   }
   return value;
