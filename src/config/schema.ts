@@ -40,6 +40,14 @@ export const configSchema = z.object({
   HTTP_PORT: port.default(3000),
   METRICS_ENABLED: bool.default(true),
 
+  WORKER_HTTP_PORT: port.default(3001),
+  RECORDS_BATCH_MAX: z.coerce.number().int().min(1).max(20_000).default(1000),
+  RECORDS_BATCH_WAIT_MS: ms.default(200),
+  RECORDS_WRITERS: z.coerce.number().int().min(1).max(16).default(2),
+  RECORDS_JOBS_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(64),
+  RECORDS_LOCK_MS: ms.default(30_000),
+  RECORDS_RETENTION_MONTHS: z.coerce.number().int().min(0).max(1200).default(0),
+
   WELCOME_SOUND: z.string().min(1).default('sound:hello-world'),
   DEFAULT_LANGUAGE: z
     .string()
