@@ -68,6 +68,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const known = err instanceof ApiError ? err : fromBodyParserError(err);
     const requestId: string | undefined = res.locals.requestId;
     if (known) {
+      if (known.status >= 500) log.warn('HTTP request failed', { code: known.code, cause: known.cause });
       res.status(known.status).json(known.toBody());
       return;
     }

@@ -58,6 +58,7 @@ function operation(route: RegisteredRoute) {
   if (route.access !== 'public') {
     responses['401'] = errorResponse('No API key, or an unknown or revoked one');
     if (route.access !== 'any') responses['403'] = errorResponse('The key’s role may not call this route');
+    responses['503'] ??= errorResponse('API keys cannot be checked right now (database unavailable); retry');
   }
   responses['500'] = errorResponse('Internal error (details are in the server log, not here)');
   return {
