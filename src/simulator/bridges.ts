@@ -6,7 +6,15 @@ import { bridgeJson, channelJson } from './model.js';
 import type { Args, HandlerTable, Reply } from './rest-types.js';
 import { noContent, ok } from './rest-types.js';
 
-const BridgeTypes = ['mixing', 'holding', 'dtmf_events', 'proxy_media', 'video_sfu', 'video_single', 'sdp_label'];
+const BridgeTypes = [
+  'mixing',
+  'holding',
+  'dtmf_events',
+  'proxy_media',
+  'video_sfu',
+  'video_single',
+  'sdp_label',
+];
 
 export class Bridges {
   constructor(
@@ -21,13 +29,23 @@ export class Bridges {
     });
   }
 
+  private readonly bridgeVars = new WeakMap<SimBridge, Map<string, string>>();
+  private vars(b: SimBridge): Map<string, string> {
+    let m = this.bridgeVars.get(b);
+    if (!m) this.bridgeVars.set(b, (m = new Map()));
+    return m;
+  }
+
   private technology(b: SimBridge): string {
     if (b.type === 'holding') return 'holding_bridge';
     return b.channels.length > 2 ? 'softmix' : 'simple_bridge';
   }
 
   create(a: Args, id?: string): Reply {
-    const types = String(a.type ?? 'mixing').split(',').map((s) => s.trim()).filter(Boolean);
+    const types = String(a.type ?? 'mixing')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (types.some((t) => !BridgeTypes.includes(t))) throw ariError(400, 'Invalid bridge type');
     const bridgeId = id ?? (a.bridgeId as string | undefined);
     if (bridgeId && this.core.bridges.has(bridgeId)) {
@@ -70,7 +88,11 @@ export class Bridges {
     b.technology = this.technology(b);
     c.bridgeId = b.id;
     if (c.stasisApp) this.core.subscribeBridge(c.stasisApp, b.id, 1);
-    this.core.emit('ChannelEnteredBridge', { bridge: bridgeJson(b), channel: channelJson(c) }, { bridge: b, channels: [c] });
+    this.core.emit(
+      'ChannelEnteredBridge',
+      { bridge: bridgeJson(b), channel: channelJson(c) },
+      { bridge: b, channels: [c] },
+    );
   }
 
   leave(b: SimBridge, c: SimChannel): void {
@@ -79,7 +101,11 @@ export class Bridges {
     b.channels.splice(i, 1);
     b.technology = this.technology(b);
     c.bridgeId = undefined;
-    this.core.emit('ChannelLeftBridge', { bridge: bridgeJson(b), channel: channelJson(c) }, { bridge: b, channels: [c] });
+    this.core.emit(
+      'ChannelLeftBridge',
+      { bridge: bridgeJson(b), channel: channelJson(c) },
+      { bridge: b, channels: [c] },
+    );
     if (c.stasisApp) this.core.subscribeBridge(c.stasisApp, b.id, -1);
   }
 
@@ -137,6 +163,30 @@ export class Bridges {
         for (const c of chans) this.leave(b, c);
         return noContent();
       },
+      'bridges.getBridgeVar': (a) => {
+        const b = this.get(a.bridgeId as string);
+        if (!a.variable) throw ariError(400, 'Variable name is required');
+        const v = this.vars(b).get(a.variable as string);
+        if (v === undefined) throw ariError(404, 'Provided variable was not found');
+        return ok({ value: v });
+      },
+      'bridges.setBridgeVar': (a) => {
+        const b = this.get(a.bridgeId as string);
+        if (!a.variable) throw ariError(400, 'Variable name is required');
+        this.vars(b).set(a.variable as string, (a.value as string | undefined) ?? '');
+        return noContent();
+      },
+      'bridges.getBridgeVars': (a) => {
+        const b = this.get(a.bridgeId as string);
+        const names = (a.variables ?? []) as string[];
+        return ok({ variables: Object.fromEntries(names.map((n) => [n, this.vars(b).get(n) ?? ''])) });
+      },
+      'bridges.setBridgeVars': (a) => {
+        const b = this.get(a.bridgeId as string);
+        for (const [k, v] of Object.entries((a.variables ?? {}) as Record<string, unknown>))
+          this.vars(b).set(k, String(v));
+        return noContent();
+      },
       'bridges.setVideoSource': (a) => {
         const b = this.get(a.bridgeId as string);
         if (!b.channels.includes(a.channelId as string)) throw ariError(422, 'Channel not in this bridge');
@@ -146,7 +196,7 @@ export class Bridges {
       'bridges.startMoh': (a) => ((this.get(a.bridgeId as string).moh = true), noContent()),
       'bridges.stopMoh': (a) => {
         const b = this.get(a.bridgeId as string);
-        if (!b.moh) throw ariError(409, 'Bridge isn\'t playing music on hold');
+        if (!b.moh) throw ariError(409, "Bridge isn't playing music on hold");
         b.moh = false;
         return noContent();
       },
@@ -154,8 +204,10 @@ export class Bridges {
       'bridges.playWithId': (a) => this.play(a),
       'bridges.record': (a) => {
         const b = this.get(a.bridgeId as string);
-        if (Number(a.maxDurationSeconds ?? 0) < 0) throw ariError(400, 'max_duration_seconds cannot be negative');
-        if (Number(a.maxSilenceSeconds ?? 0) < 0) throw ariError(400, 'max_silence_seconds cannot be negative');
+        if (Number(a.maxDurationSeconds ?? 0) < 0)
+          throw ariError(400, 'max_duration_seconds cannot be negative');
+        if (Number(a.maxSilenceSeconds ?? 0) < 0)
+          throw ariError(400, 'max_silence_seconds cannot be negative');
         return this.media.record(`bridge:${b.id}`, a, b.recordings);
       },
     };
@@ -167,6 +219,12 @@ export class Bridges {
     if (!media.length) throw ariError(400, 'media must be specified');
     if (Number(a.skipms ?? 3000) < 0) throw ariError(400, 'skipms cannot be negative');
     if (Number(a.offsetms ?? 0) < 0) throw ariError(400, 'offsetms cannot be negative');
-    return this.media.play(`bridge:${b.id}`, media, a.lang as string | undefined, a.playbackId as string | undefined, Number(a.offsetms ?? 0));
+    return this.media.play(
+      `bridge:${b.id}`,
+      media,
+      a.lang as string | undefined,
+      a.playbackId as string | undefined,
+      Number(a.offsetms ?? 0),
+    );
   }
 }

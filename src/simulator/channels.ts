@@ -44,7 +44,11 @@ export function resolveTarget(core: Core, endpoint: string): Target {
     if (!cfg || cfg.behaviour === 'unavailable') throw allocFailed();
     const plan: DialPlan =
       cfg.behaviour === 'answer'
-        ? { outcome: 'answer', ringMs: cfg.answerAfterMs, ...(cfg.hangupAfterMs !== undefined ? { talkMs: cfg.hangupAfterMs } : {}) }
+        ? {
+            outcome: 'answer',
+            ringMs: cfg.answerAfterMs,
+            ...(cfg.hangupAfterMs !== undefined ? { talkMs: cfg.hangupAfterMs } : {}),
+          }
         : cfg.behaviour === 'busy'
           ? { outcome: 'busy', ringMs: 0 }
           : { outcome: 'noanswer', ringMs: 0 };
@@ -76,9 +80,19 @@ export function resolveTarget(core: Core, endpoint: string): Target {
   }
   const machine = outcome === 'answer' && core.random() < p.machineProbability;
   const talkMs = machine ? p.machineGreetingMs + 30000 : p.talkMs ? pickRange(core, p.talkMs) : undefined;
-  const plan: DialPlan = { outcome, ringMs: pickRange(core, p.ringMs), machine, ...(talkMs !== undefined ? { talkMs } : {}) };
+  const plan: DialPlan = {
+    outcome,
+    ringMs: pickRange(core, p.ringMs),
+    machine,
+    ...(talkMs !== undefined ? { talkMs } : {}),
+  };
   const name = tech === 'Local' ? `Local/${rest}-${hex};1` : `PJSIP/${trunk}-${hex}`;
-  return { name, dialstring: rest, endpoint: tech === 'PJSIP' ? `PJSIP/${trunk}` : undefined, plan } as Target;
+  return {
+    name,
+    dialstring: rest,
+    endpoint: tech === 'PJSIP' ? `PJSIP/${trunk}` : undefined,
+    plan,
+  } as Target;
 }
 
 function parseCallerId(s: string | undefined): { name: string; number: string } {
@@ -91,7 +105,11 @@ function parseCallerId(s: string | undefined): { name: string; number: string } 
 /** ast_dial semantics: Dial "" at start, then RINGING/ANSWER, BUSY, or silent timeout (cause 19). */
 export function runDial(core: Core, c: SimChannel, t: Target, timeoutS: number, onAnswer: () => void): void {
   const dial = (status: string): void =>
-    core.emit('Dial', { peer: channelJson(c), dialstring: t.dialstring, dialstatus: status }, { channels: [c] });
+    core.emit(
+      'Dial',
+      { peer: channelJson(c), dialstring: t.dialstring, dialstatus: status },
+      { channels: [c] },
+    );
   const timeoutMs = timeoutS === -1 ? -1 : (timeoutS > 0 ? timeoutS : 30) * 1000;
   core.after(c.timers, DialStartDelayMs, () => {
     dial('');
@@ -112,7 +130,8 @@ export function runDial(core: Core, c: SimChannel, t: Target, timeoutS: number, 
           core.setState(c, 'Up');
           dial('ANSWER');
           onAnswer();
-          if (t.plan.talkMs !== undefined) core.after(c.timers, t.plan.talkMs, () => core.hangup(c, 16, { request: true }));
+          if (t.plan.talkMs !== undefined)
+            core.after(c.timers, t.plan.talkMs, () => core.hangup(c, 16, { request: true }));
         });
       } else if (timeoutMs !== -1) {
         core.after(c.timers, Math.max(0, timeoutMs - DialStartDelayMs - RingStartDelayMs), () =>
@@ -176,7 +195,8 @@ export function originate(core: Core, a: Args, channelId?: string): Reply {
       core.after(c.timers, t.plan.machine ? AmdMachineMs : AmdHumanMs, () => {
         const [status, cause] = setAmdVars(core, c, t, true);
         c.dialplan = { ...c.dialplan, priority: 6 };
-        if (!core.enterStasis(c, core.defaultApp, ['outbound', status, cause])) core.hangup(c, 16, { request: true });
+        if (!core.enterStasis(c, core.defaultApp, ['outbound', status, cause]))
+          core.hangup(c, 16, { request: true });
       });
     }
   });
@@ -195,7 +215,15 @@ function applyVar(core: Core, c: SimChannel, name: string, value: string, report
     return;
   }
   if (name.startsWith('CALLERID') && report) {
-    core.emit('ChannelCallerId', { caller_presentation: 0, caller_presentation_txt: 'Presentation Allowed, Not Screened', channel: channelJson(c) }, { channels: [c] });
+    core.emit(
+      'ChannelCallerId',
+      {
+        caller_presentation: 0,
+        caller_presentation_txt: 'Presentation Allowed, Not Screened',
+        channel: channelJson(c),
+      },
+      { channels: [c] },
+    );
   }
 }
 
@@ -228,7 +256,11 @@ export function pressDigits(core: Core, c: SimChannel, digits: string, durationM
   [...digits].forEach((digit, i) => {
     const fire = (): void => {
       if (c.destroyed) return;
-      core.emit('ChannelDtmfReceived', { digit, duration_ms: durationMs, channel: channelJson(c) }, { channels: [c] });
+      core.emit(
+        'ChannelDtmfReceived',
+        { digit, duration_ms: durationMs, channel: channelJson(c) },
+        { channels: [c] },
+      );
       for (const h of core.onDtmf) h(c, digit);
     };
     if (i === 0) fire();
@@ -239,12 +271,14 @@ export function pressDigits(core: Core, c: SimChannel, digits: string, durationM
 function snoop(core: Core, a: Args): Reply {
   const dir = (v: unknown, what: string): string => {
     const s = (v as string | undefined) ?? 'none';
-    if (!['none', 'both', 'out', 'in'].includes(s)) throw ariError(400, `Invalid direction specified for ${what}`);
+    if (!['none', 'both', 'out', 'in'].includes(s))
+      throw ariError(400, `Invalid direction specified for ${what}`);
     return s;
   };
   const spy = dir(a.spy, 'spy');
   const whisper = dir(a.whisper, 'whisper');
-  if (spy === 'none' && whisper === 'none') throw ariError(400, 'Direction must be specified for at least spy or whisper');
+  if (spy === 'none' && whisper === 'none')
+    throw ariError(400, 'Direction must be specified for at least spy or whisper');
   if (!a.app) throw ariError(400, 'Application name is required');
   const target = core.channels.get(a.channelId as string);
   if (!target) throw ariError(404, 'Provided channel was not found');
@@ -283,11 +317,19 @@ export function channelHandlers(core: Core): HandlerTable {
       const id = a.channelId as string | undefined;
       if (id && core.channels.has(id)) throw ariError(409, 'Channel with given unique ID already exists');
       const t = resolveTarget(core, a.endpoint as string);
-      const c = core.newChannel({ ...(id ? { id } : {}), name: t.name, state: 'Down', endpoint: t.endpoint, kind: 'outbound' } as Parameters<Core['newChannel']>[0]);
-      for (const [k, v] of Object.entries((a.variables ?? {}) as Record<string, unknown>)) applyVar(core, c, k, String(v), false);
+      const c = core.newChannel({
+        ...(id ? { id } : {}),
+        name: t.name,
+        state: 'Down',
+        endpoint: t.endpoint,
+        kind: 'outbound',
+      } as Parameters<Core['newChannel']>[0]);
+      for (const [k, v] of Object.entries((a.variables ?? {}) as Record<string, unknown>))
+        applyVar(core, c, k, String(v), false);
       core.pendingDials.set(c.id, t);
       core.after(c.timers, 0, () => {
-        if (!core.enterStasis(c, a.app as string, a.appArgs ? String(a.appArgs).split(',') : [])) core.hangup(c, 16, { request: false });
+        if (!core.enterStasis(c, a.app as string, a.appArgs ? String(a.appArgs).split(',') : []))
+          core.hangup(c, 16, { request: false });
       });
       return ok(channelJson(c));
     },
@@ -304,7 +346,7 @@ export function channelHandlers(core: Core): HandlerTable {
       const c = core.getChannel(a.channelId as string);
       let cause = 16;
       if (a.reason_code !== undefined && a.reason !== undefined)
-        throw ariError(400, 'The reason and reason_code can\'t both be specified');
+        throw ariError(400, "The reason and reason_code can't both be specified");
       if (a.reason_code !== undefined) cause = Number.parseInt(String(a.reason_code), 10) || 0;
       else if (a.reason !== undefined) {
         const mapped = hangupReasons[a.reason as string];
@@ -332,7 +374,11 @@ export function channelHandlers(core: Core): HandlerTable {
       const from = c.stasisApp!;
       const to = a.app as string;
       if (!core.isActive(to)) {
-        core.emit('ApplicationMoveFailed', { destination: to, args: [], channel: channelJson(c) }, { apps: [from] });
+        core.emit(
+          'ApplicationMoveFailed',
+          { destination: to, args: [], channel: channelJson(c) },
+          { apps: [from] },
+        );
         return noContent();
       }
       core.emit('StasisEnd', { channel: channelJson(c) }, { channels: [c], apps: [from] });
@@ -344,7 +390,8 @@ export function channelHandlers(core: Core): HandlerTable {
       const c = core.control(a.channelId as string);
       if (!a.endpoint) throw ariError(400, 'Endpoint parameter not provided');
       const tech = String(a.endpoint).split('/')[0];
-      if (tech !== c.name.split('/')[0]) throw ariError(422, 'Endpoint technology does not match channel technology');
+      if (tech !== c.name.split('/')[0])
+        throw ariError(422, 'Endpoint technology does not match channel technology');
       core.after(c.timers, 50, () => core.hangup(c, 16, { request: true }));
       return noContent();
     },
@@ -413,23 +460,41 @@ export function channelHandlers(core: Core): HandlerTable {
       const c = core.channels.get(a.channelId as string);
       if (!c) throw ariError(404, 'Channel cannot be found.');
       const secs = Math.max(0, Math.round((core.clock.now() - c.created) / 20));
-      return ok({ txcount: secs, rxcount: secs, txploss: 0, rxploss: 0, local_ssrc: 1, remote_ssrc: 2, txoctetcount: secs * 160, rxoctetcount: secs * 160, channel_uniqueid: c.id, rtt: 0.01 });
+      return ok({
+        txcount: secs,
+        rxcount: secs,
+        txploss: 0,
+        rxploss: 0,
+        local_ssrc: 1,
+        remote_ssrc: 2,
+        txoctetcount: secs * 160,
+        rxoctetcount: secs * 160,
+        channel_uniqueid: c.id,
+        rtt: 0.01,
+      });
     },
     'channels.externalMedia': (a) => {
       if (!a.app) throw ariError(400, 'app cannot be empty');
       if (!a.format) throw ariError(400, 'format cannot be empty');
       const id = a.channelId as string | undefined;
       if (id && core.channels.has(id)) throw ariError(409, 'Channel with given unique ID already exists');
-      const c = core.newChannel({ ...(id ? { id } : {}), name: `UnicastRTP/${String(a.external_host ?? '127.0.0.1:4000')}-${core.nextSeqHex()}`, state: 'Down', kind: 'local' });
+      const c = core.newChannel({
+        ...(id ? { id } : {}),
+        name: `UnicastRTP/${String(a.external_host ?? '127.0.0.1:4000')}-${core.nextSeqHex()}`,
+        state: 'Down',
+        kind: 'local',
+      });
       c.vars.set('UNICASTRTP_LOCAL_ADDRESS', '127.0.0.1');
-      c.vars.set('UNICASTRTP_LOCAL_PORT', String(10000 + (Number.parseInt(c.id.split('.')[1] ?? '0', 10) % 10000)));
+      c.vars.set(
+        'UNICASTRTP_LOCAL_PORT',
+        String(10000 + (Number.parseInt(c.id.split('.')[1] ?? '0', 10) % 10000)),
+      );
       core.enterStasis(c, a.app as string, []);
       return ok(channelJson(c, true));
     },
     'channels.transfer_progress': (a) => (core.control(a.channelId as string), noContent()),
   };
 }
-
 
 export interface PlaceCallOptions {
   from: string;
@@ -447,7 +512,8 @@ export interface PlaceCallOptions {
 
 /** A caller dialing a DID: the dialplan hands the call to Stasis(app,inbound,DID). */
 export function placeCall(core: Core, o: PlaceCallOptions): { channelId: string; accepted: boolean } {
-  if (o.channelId && core.channels.has(o.channelId)) throw ariError(409, 'Channel with given unique ID already exists');
+  if (o.channelId && core.channels.has(o.channelId))
+    throw ariError(409, 'Channel with given unique ID already exists');
   const c = core.newChannel({
     ...(o.channelId ? { id: o.channelId } : {}),
     name: `PJSIP/trunk-${core.nextSeqHex()}`,
@@ -473,6 +539,7 @@ export function placeCall(core: Core, o: PlaceCallOptions): { channelId: string;
       else core.hangup(c, 16, { request: true });
     });
   }
-  if (o.hangupAfterMs !== undefined) core.after(c.timers, o.hangupAfterMs, () => core.hangup(c, 16, { request: true }));
+  if (o.hangupAfterMs !== undefined)
+    core.after(c.timers, o.hangupAfterMs, () => core.hangup(c, 16, { request: true }));
   return { channelId: c.id, accepted };
 }

@@ -21,10 +21,13 @@ export class RealClock implements Clock {
     return Date.now();
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(t);
     return {
       cancel: () => {

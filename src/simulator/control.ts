@@ -70,7 +70,10 @@ export class SimControl implements SimControlApi {
   }
 
   async setEndpoint(name: string, s: EndpointSettings): Promise<void> {
-    const [technology = '', resource = ''] = [name.slice(0, name.indexOf('/')), name.slice(name.indexOf('/') + 1)];
+    const [technology = '', resource = ''] = [
+      name.slice(0, name.indexOf('/')),
+      name.slice(name.indexOf('/') + 1),
+    ];
     if (!technology || !resource) throw ariError(400, 'endpoint must be tech/resource');
     const prev = this.core.endpoints.get(name);
     const next = {
@@ -78,8 +81,14 @@ export class SimControl implements SimControlApi {
       resource,
       behaviour: s.behaviour ?? prev?.behaviour ?? 'answer',
       answerAfterMs: s.answerAfterMs ?? prev?.answerAfterMs ?? DefaultAnswerAfterMs,
-    } as { technology: string; resource: string; behaviour: EndpointBehaviour; answerAfterMs: number; hangupAfterMs?: number };
-    const hang = s.hangupAfterMs === undefined ? prev?.hangupAfterMs : s.hangupAfterMs ?? undefined;
+    } as {
+      technology: string;
+      resource: string;
+      behaviour: EndpointBehaviour;
+      answerAfterMs: number;
+      hangupAfterMs?: number;
+    };
+    const hang = s.hangupAfterMs === undefined ? prev?.hangupAfterMs : (s.hangupAfterMs ?? undefined);
     if (hang !== undefined) next.hangupAfterMs = hang;
     this.core.endpoints.set(name, next);
   }
@@ -117,7 +126,12 @@ export class SimControl implements SimControlApi {
     let n = 0;
     const apps = app ? [app] : [...new Set(this.server.socketApps().flat())];
     for (const a of apps) {
-      const e = { timestamp: astTime(this.clock.now()), ...event, asterisk_id: this.core.asteriskId, application: event.application ?? a };
+      const e = {
+        timestamp: astTime(this.clock.now()),
+        ...event,
+        asterisk_id: this.core.asteriskId,
+        application: event.application ?? a,
+      };
       n += this.server.broadcastRaw(JSON.stringify(e), a);
     }
     return n;
@@ -152,7 +166,11 @@ export class SimControl implements SimControlApi {
       playbacks: { count: c.playbacks.size, ids: [...c.playbacks.keys()] },
       liveRecordings: { count: c.liveRecordings.size, names: [...c.liveRecordings.keys()] },
       storedRecordings: c.stored.size,
-      apps: [...c.apps.values()].map((a) => ({ name: a.name, connected: a.sink !== undefined, channels: a.channels.size })),
+      apps: [...c.apps.values()].map((a) => ({
+        name: a.name,
+        connected: a.sink !== undefined,
+        channels: a.channels.size,
+      })),
       webSockets: this.server.socketApps().length,
       pendingTimers: this.clock.pending(),
       events: c.eventCount,

@@ -108,7 +108,12 @@ export class Core {
         answerAfterMs: DefaultAnswerAfterMs,
       });
     }
-    this.endpoints.set('PJSIP/trunk', { technology: 'PJSIP', resource: 'trunk', behaviour: 'answer', answerAfterMs: 0 });
+    this.endpoints.set('PJSIP/trunk', {
+      technology: 'PJSIP',
+      resource: 'trunk',
+      behaviour: 'answer',
+      answerAfterMs: 0,
+    });
   }
 
   setOutboundProfile(p: Partial<OutboundProfile>): void {
@@ -138,7 +143,14 @@ export class Core {
   app(name: string): AppState {
     let a = this.apps.get(name);
     if (!a) {
-      a = { name, subscribeAll: false, channels: new Set(), bridges: new Map(), endpoints: new Set(), devices: new Set() };
+      a = {
+        name,
+        subscribeAll: false,
+        channels: new Set(),
+        bridges: new Map(),
+        endpoints: new Set(),
+        devices: new Set(),
+      };
       this.apps.set(name, a);
     }
     return a;
@@ -180,7 +192,9 @@ export class Core {
     }
   }
   private sendTo(a: AppState, type: string, fields: Record<string, unknown>): void {
-    a.sink?.send(`${this.serialize(type, fields)}"asterisk_id":"${this.asteriskId}","application":${JSON.stringify(a.name)}}`);
+    a.sink?.send(
+      `${this.serialize(type, fields)}"asterisk_id":"${this.asteriskId}","application":${JSON.stringify(a.name)}}`,
+    );
   }
   private serialize(type: string, fields: Record<string, unknown>): string {
     const inner = JSON.stringify(fields);
@@ -194,11 +208,13 @@ export class Core {
       for (const c of s.channels) {
         if (!c) continue;
         if (a.channels.has(c.id)) return true;
-        if (c.endpoint && (a.endpoints.has(c.endpoint) || a.endpoints.has(c.endpoint.split('/')[0]!))) return true;
+        if (c.endpoint && (a.endpoints.has(c.endpoint) || a.endpoints.has(c.endpoint.split('/')[0]!)))
+          return true;
       }
     }
     if (s.bridge && a.bridges.has(s.bridge.id)) return true;
-    if (s.endpoint && (a.endpoints.has(s.endpoint) || a.endpoints.has(s.endpoint.split('/')[0]!))) return true;
+    if (s.endpoint && (a.endpoints.has(s.endpoint) || a.endpoints.has(s.endpoint.split('/')[0]!)))
+      return true;
     if (s.device && a.devices.has(s.device)) return true;
     return false;
   }
@@ -265,7 +281,8 @@ export class Core {
 
   setVar(c: SimChannel, name: string, value: string, report = true): void {
     c.vars.set(name, value);
-    if (report) this.emit('ChannelVarset', { variable: name, value, channel: channelJson(c) }, { channels: [c] });
+    if (report)
+      this.emit('ChannelVarset', { variable: name, value, channel: channelJson(c) }, { channels: [c] });
   }
 
   /** Runs Stasis(app,args): false when the app has no WebSocket (STASISSTATUS=FAILED). */
@@ -311,7 +328,11 @@ export class Core {
 
   private destroy(c: SimChannel, cause: number): void {
     c.destroyed = true;
-    this.emit('ChannelDestroyed', { cause, cause_txt: causeText[cause] ?? 'Unknown', channel: channelJson(c) }, { channels: [c] });
+    this.emit(
+      'ChannelDestroyed',
+      { cause, cause_txt: causeText[cause] ?? 'Unknown', channel: channelJson(c) },
+      { channels: [c] },
+    );
     this.channels.delete(c.id);
     for (const a of this.apps.values()) a.channels.delete(c.id);
     if (c.endpoint) this.updateEndpointDevice(c.endpoint);
@@ -331,16 +352,20 @@ export class Core {
     const ep = this.endpoints.get(key);
     if (!ep) return;
     const busy = this.endpointChannels(key).length > 0;
-    const ringing = busy && [...this.channels.values()].some((c) => c.endpoint === key && c.state === 'Ringing');
-    const state = ep.behaviour === 'unavailable' ? 'UNAVAILABLE' : ringing ? 'RINGING' : busy ? 'INUSE' : 'NOT_INUSE';
+    const ringing =
+      busy && [...this.channels.values()].some((c) => c.endpoint === key && c.state === 'Ringing');
+    const state =
+      ep.behaviour === 'unavailable' ? 'UNAVAILABLE' : ringing ? 'RINGING' : busy ? 'INUSE' : 'NOT_INUSE';
     const prev = this.deviceStates.get(key);
     if (prev === state) return;
     this.deviceStates.set(key, state);
-    if (prev !== undefined) this.emit('DeviceStateChanged', { device_state: { name: key, state } }, { device: key });
+    if (prev !== undefined)
+      this.emit('DeviceStateChanged', { device_state: { name: key, state } }, { device: key });
   }
   deviceState(name: string): string {
     if (this.deviceStates.has(name)) return this.deviceStates.get(name)!;
-    if (this.endpoints.has(name)) return this.endpoints.get(name)!.behaviour === 'unavailable' ? 'UNAVAILABLE' : 'NOT_INUSE';
+    if (this.endpoints.has(name))
+      return this.endpoints.get(name)!.behaviour === 'unavailable' ? 'UNAVAILABLE' : 'NOT_INUSE';
     return 'UNKNOWN';
   }
 

@@ -13,7 +13,15 @@ import { Router } from './router.js';
 import { SimServer } from './server.js';
 
 export { SimControl, ControlMethods } from './control.js';
-export type { SimControlApi, SimState, EndpointSettings, PlaceCallOptions, OutboundProfile, InjectedResponse, RecordedRequest } from './control.js';
+export type {
+  SimControlApi,
+  SimState,
+  EndpointSettings,
+  PlaceCallOptions,
+  OutboundProfile,
+  InjectedResponse,
+  RecordedRequest,
+} from './control.js';
 export { SimControlClient } from './control-client.js';
 export type { Clock } from './clock.js';
 export { makeWav, wavDurationMs } from './wav.js';
@@ -63,14 +71,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ...bridges.handlers(),
     ...miscHandlers(core),
   });
-  let control: SimControl | undefined;
+  const holder: { control?: SimControl } = {};
   const rpc = async (method: string, args: unknown[]): Promise<unknown> => {
-    if (!(ControlMethods as string[]).includes(method)) throw ariError(404, `Unknown control method ${method}`);
-    const fn = (control as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;
-    return fn.apply(control, args);
+    if (!(ControlMethods as string[]).includes(method))
+      throw ariError(404, `Unknown control method ${method}`);
+    const fn = (holder.control as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;
+    return fn.apply(holder.control, args);
   };
   const server = new SimServer(core, router, opts.user ?? 'tongdai', opts.password ?? 'tongdai', host, rpc);
-  control = new SimControl(core, server, clock);
+  const control = new SimControl(core, server, clock);
+  holder.control = control;
   await server.listen(opts.port ?? 8088);
   const url = `http://${host}:${server.port}`;
   opts.logger?.info('ARI simulator listening', { url, clock: clock.kind, dataDir });

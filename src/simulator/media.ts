@@ -9,7 +9,23 @@ import { created, noContent, ok } from './rest-types.js';
 import { sayDigitsDuration, sayNumberDuration, soundDuration } from './sounds.js';
 import { appendWav, makeWav } from './wav.js';
 
-export const KnownFormats = ['wav', 'WAV', 'wav16', 'gsm', 'ulaw', 'alaw', 'sln', 'sln16', 'g722', 'g729', 'ogg', 'opus', 'mp3', 'wav49', 'h264'];
+export const KnownFormats = [
+  'wav',
+  'WAV',
+  'wav16',
+  'gsm',
+  'ulaw',
+  'alaw',
+  'sln',
+  'sln16',
+  'g722',
+  'g729',
+  'ogg',
+  'opus',
+  'mp3',
+  'wav49',
+  'h264',
+];
 export const BeepMs = 300;
 
 interface Target {
@@ -35,7 +51,8 @@ export class Media {
     core.onDtmf.push((c, digit) => {
       for (const name of [...c.recordings]) {
         const r = core.liveRecordings.get(name);
-        if (r && r.state === 'recording' && (r.terminateOn === 'any' || r.terminateOn === digit)) this.stopRecording(r, 'done');
+        if (r && r.state === 'recording' && (r.terminateOn === 'any' || r.terminateOn === digit))
+          this.stopRecording(r, 'done');
       }
     });
   }
@@ -77,7 +94,13 @@ export class Media {
     }
   }
 
-  play(targetUri: string, media: string[], lang: string | undefined, playbackId: string | undefined, offsetms = 0): Reply {
+  play(
+    targetUri: string,
+    media: string[],
+    lang: string | undefined,
+    playbackId: string | undefined,
+    offsetms = 0,
+  ): Reply {
     const t = this.target(targetUri)!;
     const id = playbackId ?? crypto.randomUUID();
     if (this.core.playbacks.has(id)) throw ariError(500, 'Failed to queue media for playback');
@@ -160,7 +183,8 @@ export class Media {
   }
 
   control(p: SimPlayback, op: string, skipms = 3000): void {
-    if (!['restart', 'pause', 'unpause', 'reverse', 'forward'].includes(op)) throw ariError(400, `Invalid operation ${op}`);
+    if (!['restart', 'pause', 'unpause', 'reverse', 'forward'].includes(op))
+      throw ariError(400, `Invalid operation ${op}`);
     if (p.state !== 'playing' && p.state !== 'paused') throw ariError(409, 'Can only control playing media');
     const now = this.core.clock.now();
     if (op === 'pause' && p.state === 'playing') {
@@ -197,7 +221,8 @@ export class Media {
     const ifExists = (a.ifExists as string | undefined) ?? 'fail';
     if (!['none', 'any', '*', '#'].includes(terminateOn)) throw ariError(400, 'terminateOn invalid');
     if (!['fail', 'overwrite', 'append'].includes(ifExists)) throw ariError(400, 'ifExists invalid');
-    if (!format || !KnownFormats.includes(format)) throw ariError(422, 'specified format is unknown on this system');
+    if (!format || !KnownFormats.includes(format))
+      throw ariError(422, 'specified format is unknown on this system');
     if (!name || name.includes('..') || name.startsWith('/')) throw ariError(400, 'Recording name invalid');
     if (this.core.liveRecordings.has(name) || (ifExists === 'fail' && this.core.stored.has(name)))
       throw ariError(409, `Recording '${name}' already exists and can not be overwritten`);
@@ -221,8 +246,13 @@ export class Media {
     this.core.after(r.timers, a.beep ? BeepMs : 0, () => {
       r.state = 'recording';
       r.startedAt = this.core.clock.now();
-      this.core.emit('RecordingStarted', { recording: recordingJson(r) }, this.target(targetUri)?.scope ?? {});
-      if (r.maxDurationSeconds > 0) this.core.after(r.timers, r.maxDurationSeconds * 1000, () => this.stopRecording(r, 'done'));
+      this.core.emit(
+        'RecordingStarted',
+        { recording: recordingJson(r) },
+        this.target(targetUri)?.scope ?? {},
+      );
+      if (r.maxDurationSeconds > 0)
+        this.core.after(r.timers, r.maxDurationSeconds * 1000, () => this.stopRecording(r, 'done'));
     });
     return created(`/recordings/live/${encodeURIComponent(name)}`, body);
   }
@@ -246,7 +276,11 @@ export class Media {
       r.durationS = Math.round(ms / 1000);
       this.store(r, ms);
     }
-    this.core.emit(state === 'failed' ? 'RecordingFailed' : 'RecordingFinished', { recording: recordingJson(r) }, t?.scope ?? {});
+    this.core.emit(
+      state === 'failed' ? 'RecordingFailed' : 'RecordingFinished',
+      { recording: recordingJson(r) },
+      t?.scope ?? {},
+    );
   }
 
   private detach(r: SimRecording): void {
@@ -286,7 +320,8 @@ export class Media {
       return s;
     };
     return {
-      'recordings.listStored': () => ok([...core.stored.values()].map((s) => ({ name: s.name, format: s.format }))),
+      'recordings.listStored': () =>
+        ok([...core.stored.values()].map((s) => ({ name: s.name, format: s.format }))),
       'recordings.getStored': (a) => {
         const s = stored(a.recordingName as string);
         return ok({ name: s.name, format: s.format });
@@ -305,13 +340,18 @@ export class Media {
         } catch {
           throw ariError(403, 'The recording file could not be opened');
         }
-        return { status: 200, raw, contentType: s.format.toLowerCase().startsWith('wav') ? 'audio/wav' : 'application/octet-stream' };
+        return {
+          status: 200,
+          raw,
+          contentType: s.format.toLowerCase().startsWith('wav') ? 'audio/wav' : 'application/octet-stream',
+        };
       },
       'recordings.copyStored': (a) => {
         const s = stored(a.recordingName as string);
         const dest = a.destinationRecordingName as string | undefined;
         if (!dest) throw ariError(400, 'Destination recording name must be specified');
-        if (core.stored.has(dest)) throw ariError(409, 'A recording with the same name already exists on the system');
+        if (core.stored.has(dest))
+          throw ariError(409, 'A recording with the same name already exists on the system');
         const file = this.filePath(dest, s.format);
         try {
           mkdirSync(dirname(file), { recursive: true });
@@ -398,14 +438,22 @@ export class Media {
       if (!media.length) throw ariError(400, 'media must be specified');
       if (Number(a.skipms ?? 3000) < 0) throw ariError(400, 'skipms cannot be negative');
       if (Number(a.offsetms ?? 0) < 0) throw ariError(400, 'offsetms cannot be negative');
-      return this.play(`channel:${c.id}`, media, a.lang as string | undefined, a.playbackId as string | undefined, Number(a.offsetms ?? 0));
+      return this.play(
+        `channel:${c.id}`,
+        media,
+        a.lang as string | undefined,
+        a.playbackId as string | undefined,
+        Number(a.offsetms ?? 0),
+      );
     };
     return {
       'channels.play': play,
       'channels.playWithId': play,
       'channels.record': (a) => {
-        if (Number(a.maxDurationSeconds ?? 0) < 0) throw ariError(400, 'max_duration_seconds cannot be negative');
-        if (Number(a.maxSilenceSeconds ?? 0) < 0) throw ariError(400, 'max_silence_seconds cannot be negative');
+        if (Number(a.maxDurationSeconds ?? 0) < 0)
+          throw ariError(400, 'max_duration_seconds cannot be negative');
+        if (Number(a.maxSilenceSeconds ?? 0) < 0)
+          throw ariError(400, 'max_silence_seconds cannot be negative');
         const c = core.control(a.channelId as string);
         return this.record(`channel:${c.id}`, a, c.recordings);
       },

@@ -21,7 +21,16 @@ function appJson(core: Core, a: AppState): Record<string, unknown> {
   };
 }
 
-const DeviceStates = ['NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'];
+const DeviceStates = [
+  'NOT_INUSE',
+  'INUSE',
+  'BUSY',
+  'INVALID',
+  'UNAVAILABLE',
+  'RINGING',
+  'RINGINUSE',
+  'ONHOLD',
+];
 
 const modules = [
   ['res_ari.so', 'Asterisk RESTful Interface', 'core'],
@@ -84,12 +93,19 @@ export function miscHandlers(core: Core): HandlerTable {
     }
   };
   const info = () => ({
-    build: { os: type(), kernel: release(), options: 'BUILD_NATIVE, OPTIONAL_API', machine: arch(), date: '2026-01-01 00:00:00 UTC', user: 'tongdai' },
+    build: {
+      os: type(),
+      kernel: release(),
+      options: 'BUILD_NATIVE, OPTIONAL_API',
+      machine: arch(),
+      date: '2026-01-01 00:00:00 UTC',
+      user: 'tongdai',
+    },
     system: { version: AsteriskVersion, entity_id: core.asteriskId },
     config: { name: hostname(), default_language: 'en', setid: { user: 'asterisk', group: 'asterisk' } },
     status: { startup_time: astTime(core.startedAt), last_reload_time: astTime(core.startedAt) },
   });
-  const soundJson = (s: (typeof sounds extends Map<string, infer V> ? V : never)) => ({
+  const soundJson = (s: typeof sounds extends Map<string, infer V> ? V : never) => ({
     id: s.id,
     text: s.text,
     formats: s.languages.map((language) => ({ language, format: 'gsm' })),
@@ -100,15 +116,25 @@ export function miscHandlers(core: Core): HandlerTable {
       const only = (a.only ?? []) as string[];
       return ok(only.length ? Object.fromEntries(only.filter((k) => k in all).map((k) => [k, all[k]])) : all);
     },
-    'asterisk.ping': () => ok({ asterisk_id: core.asteriskId, ping: 'pong', timestamp: astTime(core.clock.now()) }),
+    'asterisk.ping': () =>
+      ok({ asterisk_id: core.asteriskId, ping: 'pong', timestamp: astTime(core.clock.now()) }),
     'asterisk.listModules': () =>
-      ok(modules.map(([name, description, support_level]) => ({ name, description, use_count: 0, status: 'Running', support_level }))),
+      ok(
+        modules.map(([name, description, support_level]) => ({
+          name,
+          description,
+          use_count: 0,
+          status: 'Running',
+          support_level,
+        })),
+      ),
     'asterisk.getModule': (a) => {
       const m = modules.find(([n]) => n === a.moduleName);
       if (!m) throw ariError(404, 'Module could not be found in running modules');
       return ok({ name: m[0], description: m[1], use_count: 0, status: 'Running', support_level: m[2] });
     },
-    'asterisk.listLogChannels': () => ok([{ channel: 'console', type: 'Console', status: 'Enabled', configuration: 'notice,warning,error' }]),
+    'asterisk.listLogChannels': () =>
+      ok([{ channel: 'console', type: 'Console', status: 'Enabled', configuration: 'notice,warning,error' }]),
     'asterisk.getGlobalVar': (a) => {
       if (!a.variable) throw ariError(400, 'Variable name is required');
       return ok({ value: core.globalVars.get(a.variable as string) ?? '' });
@@ -134,7 +160,8 @@ export function miscHandlers(core: Core): HandlerTable {
       return { status: 202 };
     },
     'endpoints.sendMessageToEndpoint': (a) => {
-      if (!core.endpoints.has(`${String(a.tech)}/${String(a.resource)}`)) throw ariError(404, 'Endpoint not found');
+      if (!core.endpoints.has(`${String(a.tech)}/${String(a.resource)}`))
+        throw ariError(404, 'Endpoint not found');
       return { status: 202 };
     },
     'deviceStates.list': () => {
@@ -164,7 +191,10 @@ export function miscHandlers(core: Core): HandlerTable {
       return ok({ name: a.mailboxName, ...m });
     },
     'mailboxes.update': (a) => {
-      core.mailboxes.set(a.mailboxName as string, { old_messages: Number(a.oldMessages), new_messages: Number(a.newMessages) });
+      core.mailboxes.set(a.mailboxName as string, {
+        old_messages: Number(a.oldMessages),
+        new_messages: Number(a.newMessages),
+      });
       return noContent();
     },
     'mailboxes.delete': (a) => {
@@ -175,7 +205,7 @@ export function miscHandlers(core: Core): HandlerTable {
       ok(
         [...sounds.values()]
           .filter((s) => !a.lang || s.languages.includes(a.lang as string))
-          .filter((s) => !a.format || a.format === 'gsm')
+          .filter(() => !a.format || a.format === 'gsm')
           .map(soundJson),
       ),
     'sounds.get': (a) => {

@@ -9,12 +9,15 @@ export interface Reply {
 }
 
 // Parameters after Swagger-style parsing: strings, numbers, booleans, string[] for allowMultiple, objects for body.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Args = Record<string, any>;
 export type Handler = (args: Args) => Reply;
 /** Keyed "resource.nickname", e.g. "channels.originate". */
 export type HandlerTable = Record<string, Handler>;
 
 export const ok = (body: unknown): Reply => ({ status: 200, body });
-export const created = (location: string, body: unknown): Reply => ({ status: 201, body, headers: { Location: location } });
+export const created = (location: string, body: unknown): Reply => ({
+  status: 201,
+  body,
+  headers: { Location: location },
+});
 export const noContent = (): Reply => ({ status: 204 });

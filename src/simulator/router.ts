@@ -112,7 +112,8 @@ export function parseArgs(
   validate: boolean,
 ): Args {
   const args: Args = {};
-  const bodyObj = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const bodyObj =
+    body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   for (const p of op.parameters) {
     let v: unknown;
     if (p.paramType === 'path') v = pathArgs[p.name];
@@ -123,7 +124,13 @@ export function parseArgs(
       if (p.allowMultiple) {
         const all = query.getAll(p.name).flatMap((s) => s.split(','));
         const fromBody = bodyObj?.[p.name];
-        v = all.length ? all : Array.isArray(fromBody) ? fromBody.map(String) : typeof fromBody === 'string' ? fromBody.split(',') : undefined;
+        v = all.length
+          ? all
+          : Array.isArray(fromBody)
+            ? fromBody.map(String)
+            : typeof fromBody === 'string'
+              ? fromBody.split(',')
+              : undefined;
       } else {
         v = query.get(p.name) ?? (bodyObj && p.name in bodyObj ? bodyObj[p.name] : undefined);
         if (v !== undefined && v !== null && typeof v !== 'string' && p.dataType === 'string') v = String(v);

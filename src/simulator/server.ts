@@ -1,4 +1,9 @@
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core, EventSink } from './core.js';
@@ -52,7 +57,9 @@ export class SimServer {
     private readonly rpc: ControlRpc,
   ) {
     this.http = createServer((req, res) => void this.onRequest(req, res));
-    this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(req, socket, head));
+    this.http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.onUpgrade(req, socket, head),
+    );
   }
 
   async listen(port: number): Promise<void> {
@@ -124,7 +131,11 @@ export class SimServer {
   private send(res: ServerResponse, r: Reply): void {
     const headers: Record<string, string> = { Server: `Asterisk/${AsteriskVersion}`, ...(r.headers ?? {}) };
     if (r.raw) {
-      res.writeHead(r.status, { ...headers, 'Content-Type': r.contentType ?? 'application/octet-stream', 'Content-Length': String(r.raw.length) });
+      res.writeHead(r.status, {
+        ...headers,
+        'Content-Type': r.contentType ?? 'application/octet-stream',
+        'Content-Length': String(r.raw.length),
+      });
       res.end(r.raw);
       return;
     }
@@ -134,7 +145,11 @@ export class SimServer {
       return;
     }
     const text = JSON.stringify(r.body);
-    res.writeHead(r.status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+    res.writeHead(r.status, {
+      ...headers,
+      'Content-Type': 'application/json',
+      'Content-Length': String(Buffer.byteLength(text)),
+    });
     res.end(text);
   }
 
@@ -183,10 +198,19 @@ export class SimServer {
         const all = url.searchParams.getAll(k);
         query[k] = all.length > 1 ? all : all[0]!;
       }
-      this.recorded.push({ method, path: url.pathname, query, ...(body !== undefined ? { body } : {}), at: this.core.clock.now() });
-      if (this.recorded.length > MaxRecordedRequests) this.recorded.splice(0, this.recorded.length - MaxRecordedRequests);
+      this.recorded.push({
+        method,
+        path: url.pathname,
+        query,
+        ...(body !== undefined ? { body } : {}),
+        at: this.core.clock.now(),
+      });
+      if (this.recorded.length > MaxRecordedRequests)
+        this.recorded.splice(0, this.recorded.length - MaxRecordedRequests);
       if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-      const inj = this.injected.find((i) => (!i.method || i.method.toUpperCase() === method) && new RegExp(i.path).test(url.pathname));
+      const inj = this.injected.find(
+        (i) => (!i.method || i.method.toUpperCase() === method) && new RegExp(i.path).test(url.pathname),
+      );
       if (inj) {
         if (inj.times !== undefined && --inj.times <= 0) this.injected.splice(this.injected.indexOf(inj), 1);
         this.send(res, { status: inj.status, body: inj.body });
@@ -217,7 +241,10 @@ export class SimServer {
       return;
     }
     if (!m || method !== 'POST') {
-      this.send(res, { status: 404, body: { message: 'Unknown control route; use POST /_sim/rpc/{method}' } });
+      this.send(res, {
+        status: 404,
+        body: { message: 'Unknown control route; use POST /_sim/rpc/{method}' },
+      });
       return;
     }
     const args = Array.isArray(body) ? body : body === undefined ? [] : [body];
@@ -235,9 +262,14 @@ export class SimServer {
     };
     if (url.pathname !== '/ari/events') return reject(404, 'Not Found', 'Not found');
     if (!this.authorized(req, url)) return reject(401, 'Unauthorized', 'Authentication required');
-    const apps = url.searchParams.getAll('app').flatMap((s) => s.split(',')).filter(Boolean);
+    const apps = url.searchParams
+      .getAll('app')
+      .flatMap((s) => s.split(','))
+      .filter(Boolean);
     if (!apps.length) return reject(400, 'Bad Request', "Missing param 'app'");
-    const subscribeAll = ['yes', 'true', 'y', 't', '1', 'on'].includes((url.searchParams.get('subscribeAll') ?? '').toLowerCase());
+    const subscribeAll = ['yes', 'true', 'y', 't', '1', 'on'].includes(
+      (url.searchParams.get('subscribeAll') ?? '').toLowerCase(),
+    );
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       (ws as WebSocket & { apps?: string[] }).apps = apps;
       this.sockets.add(ws);

@@ -85,6 +85,7 @@ export function sayNumberDuration(n: string): number {
   const v = Math.abs(Math.trunc(Number(n)));
   if (!Number.isFinite(v)) return 0;
   // Roughly one word per non-zero group: "one thousand two hundred thirty four".
-  const words = v === 0 ? 1 : Math.max(1, String(v).replace(/0/g, '').length + Math.floor(String(v).length / 3));
+  const words =
+    v === 0 ? 1 : Math.max(1, String(v).replace(/0/g, '').length + Math.floor(String(v).length / 3));
   return words * 600 + (Number(n) < 0 ? 600 : 0);
 }

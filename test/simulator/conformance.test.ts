@@ -34,7 +34,10 @@ interface Doc {
   swaggerVersion: string;
   resourcePath: string;
   apis: { path: string; operations: DocOp[] }[];
-  models: Record<string, { properties: Record<string, DocProp>; subTypes?: string[]; discriminator?: string }>;
+  models: Record<
+    string,
+    { properties: Record<string, DocProp>; subTypes?: string[]; discriminator?: string }
+  >;
 }
 
 const docs = new Map<string, Doc>();
@@ -67,7 +70,10 @@ if (existsSync(DocsDir)) {
       expect(op.nickname, where).to.equal(d!.nickname);
       expect(op.responseClass, where).to.equal(d!.responseClass);
       const params = d!.parameters ?? [];
-      expect(op.parameters.map((p) => p.name), where).to.deep.equal(params.map((p) => p.name));
+      expect(
+        op.parameters.map((p) => p.name),
+        where,
+      ).to.deep.equal(params.map((p) => p.name));
       params.forEach((p, i) => {
         const mine = op.parameters[i]!;
         const w = `${where} ${p.name}`;
@@ -99,7 +105,8 @@ if (existsSync(DocsDir)) {
           expect(!!q.required, `${name}.${prop}`).to.equal(!!p.required);
           expect(q.allowableValues?.values, `${name}.${prop}`).to.deep.equal(p.allowableValues?.values);
         }
-        if (m.subTypes) expect([...(mine.subTypes ?? [])].sort(), `${name} subTypes`).to.deep.equal([...m.subTypes].sort());
+        if (m.subTypes)
+          expect([...(mine.subTypes ?? [])].sort(), `${name} subTypes`).to.deep.equal([...m.subTypes].sort());
         expect(mine.discriminator).to.equal(m.discriminator);
       }
     }

@@ -17,9 +17,13 @@ describe('simulator: auth, parameters and errors', () => {
       expect(r.status).to.equal(401);
       expect(r.body).to.deep.equal({ message: 'Authentication required' });
     }
-    expect((await ari(sim, 'GET', '/asterisk/ping', { api_key: `${User}:${Password}` }, undefined, null)).status).to.equal(200);
+    expect(
+      (await ari(sim, 'GET', '/asterisk/ping', { api_key: `${User}:${Password}` }, undefined, null)).status,
+    ).to.equal(200);
     const ws = new WebSocket(`${sim.url.replace('http', 'ws')}/ari/events?app=tongdai&api_key=tongdai:bad`);
-    const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    const status = await new Promise<number>((resolve) =>
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
     expect(status).to.equal(401);
   });
 
@@ -34,17 +38,30 @@ describe('simulator: auth, parameters and errors', () => {
     expect(dev.status).to.equal(400);
     const ok = await ari(sim, 'PUT', '/deviceStates/Stasis:queue1', { deviceState: 'INUSE' });
     expect(ok.status).to.equal(204);
-    expect((await ari(sim, 'GET', '/deviceStates/Stasis:queue1')).body).to.deep.equal({ name: 'Stasis:queue1', state: 'INUSE' });
-    expect((await ari(sim, 'PUT', '/deviceStates/PJSIP/agent1', { deviceState: 'INUSE' })).status).to.equal(404);
+    expect((await ari(sim, 'GET', '/deviceStates/Stasis:queue1')).body).to.deep.equal({
+      name: 'Stasis:queue1',
+      state: 'INUSE',
+    });
+    expect((await ari(sim, 'PUT', '/deviceStates/PJSIP/agent1', { deviceState: 'INUSE' })).status).to.equal(
+      404,
+    );
     expect((await ari(sim, 'PATCH', '/channels')).status).to.equal(405);
   });
 
   it('originate reads variables (and other params) from the JSON body', async () => {
     const ev = await Events.open(sim);
-    const r = await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/agent5', app: 'tongdai' }, { variables: { A: '1', 'CALLERID(name)': 'Lead' } });
+    const r = await ari(
+      sim,
+      'POST',
+      '/channels',
+      { endpoint: 'PJSIP/agent5', app: 'tongdai' },
+      { variables: { A: '1', 'CALLERID(name)': 'Lead' } },
+    );
     expect(r.status).to.equal(200);
     expect(r.body.caller.name).to.equal('Lead');
-    expect((await ari(sim, 'GET', `/channels/${r.body.id}/variable`, { variable: 'A' })).body).to.deep.equal({ value: '1' });
+    expect((await ari(sim, 'GET', `/channels/${r.body.id}/variable`, { variable: 'A' })).body).to.deep.equal({
+      value: '1',
+    });
     const viaBody = await ari(sim, 'POST', '/channels', {}, { endpoint: 'PJSIP/agent6', app: 'tongdai' });
     expect(viaBody.status).to.equal(200);
     await ari(sim, 'DELETE', `/channels/${r.body.id}`);
@@ -80,7 +97,13 @@ describe('simulator: control side and faults', () => {
 
   it('records requests and injects responses, events and raw frames', async () => {
     const ev = await Events.open(sim);
-    await ctl.injectResponse({ method: 'GET', path: '^/ari/asterisk/info$', status: 503, body: { message: 'down' }, times: 1 });
+    await ctl.injectResponse({
+      method: 'GET',
+      path: '^/ari/asterisk/info$',
+      status: 503,
+      body: { message: 'down' },
+      times: 1,
+    });
     expect((await ari(sim, 'GET', '/asterisk/info')).status).to.equal(503);
     expect((await ari(sim, 'GET', '/asterisk/info')).status).to.equal(200);
     const reqs = await ctl.requests();

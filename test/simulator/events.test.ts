@@ -16,19 +16,50 @@ describe('simulator: originate, hang-up and call event orders', () => {
   });
 
   const seq = (id: string) =>
-    ev.forChannel(id).map((e) => (e.type === 'Dial' ? `Dial:${e.dialstatus}` : e.type === 'ChannelStateChange' ? `State:${e.channel.state}` : e.type));
+    ev
+      .forChannel(id)
+      .map((e) =>
+        e.type === 'Dial'
+          ? `Dial:${e.dialstatus}`
+          : e.type === 'ChannelStateChange'
+            ? `State:${e.channel.state}`
+            : e.type,
+      );
 
   it('answered originate: 200 Down snapshot, then ringing, Up, Dial ANSWER and StasisStart last', async () => {
-    const res = await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/agent1', app: 'tongdai', appArgs: 'agent,q1', callerId: 'Queue <100>' });
+    const res = await ari(sim, 'POST', '/channels', {
+      endpoint: 'PJSIP/agent1',
+      app: 'tongdai',
+      appArgs: 'agent,q1',
+      callerId: 'Queue <100>',
+    });
     expect(res.status).to.equal(200);
     expect(res.body.state).to.equal('Down');
     expect(res.body.name).to.match(/^PJSIP\/agent1-[0-9a-f]{8}$/);
     expect(res.body.caller).to.deep.equal({ name: 'Queue', number: '100' });
     expect(res.body.creationtime).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
-    expect(Object.keys(res.body)).to.deep.equal(['id', 'name', 'state', 'protocol_id', 'caller', 'connected', 'accountcode', 'dialplan', 'creationtime', 'language']);
+    expect(Object.keys(res.body)).to.deep.equal([
+      'id',
+      'name',
+      'state',
+      'protocol_id',
+      'caller',
+      'connected',
+      'accountcode',
+      'dialplan',
+      'creationtime',
+      'language',
+    ]);
     await sim.control.advance(1500);
     await ev.waitType('StasisStart');
-    expect(seq(res.body.id)).to.deep.equal(['Dial:', 'State:Ringing', 'Dial:RINGING', 'State:Up', 'Dial:ANSWER', 'StasisStart']);
+    expect(seq(res.body.id)).to.deep.equal([
+      'Dial:',
+      'State:Ringing',
+      'Dial:RINGING',
+      'State:Up',
+      'Dial:ANSWER',
+      'StasisStart',
+    ]);
     const start = ev.of('StasisStart')[0]!;
     expect(start.args).to.deep.equal(['agent', 'q1']);
     expect(start.application).to.equal('tongdai');
@@ -44,7 +75,11 @@ describe('simulator: originate, hang-up and call event orders', () => {
     expect(res.status).to.equal(200);
     await sim.control.advance(1000);
     await ev.waitType('ChannelDestroyed');
-    expect(seq(res.body.id).filter((t) => t !== 'Dial:')).to.deep.equal(['Dial:BUSY', 'ChannelHangupRequest', 'ChannelDestroyed']);
+    expect(seq(res.body.id).filter((t) => t !== 'Dial:')).to.deep.equal([
+      'Dial:BUSY',
+      'ChannelHangupRequest',
+      'ChannelDestroyed',
+    ]);
     expect(ev.of('ChannelHangupRequest')[0]!.cause).to.equal(17);
     expect(ev.of('ChannelDestroyed')[0]!.cause).to.equal(17);
     expect(ev.of('ChannelDestroyed')[0]!.cause_txt).to.equal('User busy');
@@ -83,11 +118,15 @@ describe('simulator: originate, hang-up and call event orders', () => {
     const del = await ari(sim, 'DELETE', '/channels/my-id-1', { reason: 'congestion' });
     expect(del.status).to.equal(204);
     await ev.waitType('ChannelDestroyed');
-    const after = ev.events.slice(ev.events.findIndex((e) => e.type === 'StasisStart') + 1).map((e) => e.type);
+    const after = ev.events
+      .slice(ev.events.findIndex((e) => e.type === 'StasisStart') + 1)
+      .map((e) => e.type);
     expect(after).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
     expect(ev.of('ChannelHangupRequest')[0]!.cause).to.equal(34);
     expect(ev.of('ChannelDestroyed')[0]!.cause_txt).to.equal('Circuit/channel congestion');
-    expect((await ari(sim, 'DELETE', '/channels/my-id-1')).body).to.deep.equal({ message: 'Channel not found' });
+    expect((await ari(sim, 'DELETE', '/channels/my-id-1')).body).to.deep.equal({
+      message: 'Channel not found',
+    });
     expect((await ari(sim, 'DELETE', '/channels/x', { reason: 'bogus' })).status).to.equal(404);
   });
 
@@ -124,8 +163,20 @@ describe('simulator: originate, hang-up and call event orders', () => {
   });
 
   it('dialer originate into tongdai-outbound runs AMD and enters Stasis with AMDSTATUS', async () => {
-    await sim.control.setOutboundProfile({ answerProbability: 1, busyProbability: 0, noAnswerProbability: 0, invalidProbability: 0, machineProbability: 1, ringMs: { min: 1000, max: 1000 }, seed: 7 });
-    const res = await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/trunk/+84901234567', context: 'tongdai-outbound', extension: 'amd' });
+    await sim.control.setOutboundProfile({
+      answerProbability: 1,
+      busyProbability: 0,
+      noAnswerProbability: 0,
+      invalidProbability: 0,
+      machineProbability: 1,
+      ringMs: { min: 1000, max: 1000 },
+      seed: 7,
+    });
+    const res = await ari(sim, 'POST', '/channels', {
+      endpoint: 'PJSIP/trunk/+84901234567',
+      context: 'tongdai-outbound',
+      extension: 'amd',
+    });
     expect(res.status).to.equal(200);
     expect(res.body.name).to.match(/^PJSIP\/trunk-/);
     await sim.control.advance(5000);
@@ -137,7 +188,11 @@ describe('simulator: originate, hang-up and call event orders', () => {
 
   it('snoop answers 200 with the snoop channel, which enters Stasis; it dies with its target', async () => {
     const { channelId } = await sim.control.placeCall({ from: '1', to: '2' });
-    const sn = await ari(sim, 'POST', `/channels/${channelId}/snoop`, { spy: 'both', app: 'tongdai', appArgs: 'spy' });
+    const sn = await ari(sim, 'POST', `/channels/${channelId}/snoop`, {
+      spy: 'both',
+      app: 'tongdai',
+      appArgs: 'spy',
+    });
     expect(sn.status).to.equal(200);
     expect(sn.body.name).to.match(/^Snoop\//);
     await sim.control.advance(10);

@@ -12,7 +12,6 @@ export function start(opts: SimulatorOptions = {}): Promise<Simulator> {
 
 export interface AriResponse {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   headers: Headers;
 }
@@ -33,7 +32,10 @@ export async function ari(
   }
   const res = await fetch(u, {
     method,
-    headers: { ...(auth ? { Authorization: auth } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    headers: {
+      ...(auth ? { Authorization: auth } : {}),
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const ct = res.headers.get('content-type') ?? '';
@@ -45,7 +47,6 @@ export interface AriEvent {
   type: string;
   application: string;
   timestamp: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [k: string]: any;
 }
 
@@ -67,7 +68,9 @@ export class Events {
   }
 
   static async open(sim: Simulator, app = 'tongdai', extra = ''): Promise<Events> {
-    const ws = new WebSocket(`${sim.url.replace('http', 'ws')}/ari/events?app=${app}&api_key=${User}:${Password}${extra}`);
+    const ws = new WebSocket(
+      `${sim.url.replace('http', 'ws')}/ari/events?app=${app}&api_key=${User}:${Password}${extra}`,
+    );
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -79,7 +82,8 @@ export class Events {
   async until(pred: (evs: AriEvent[]) => boolean, what = 'condition', ms = 10000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!pred(this.events)) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${this.types().join(',')}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; got ${this.types().join(',')}`);
       await new Promise<void>((r) => {
         const t = setTimeout(r, 50);
         this.waiters.push(() => {

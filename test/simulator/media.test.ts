@@ -20,10 +20,19 @@ describe('simulator: playbacks, recordings and bridges', () => {
   });
 
   it('play answers 201 queued with a Location, then PlaybackStarted and PlaybackFinished done', async () => {
-    const res = await ari(sim, 'POST', `/channels/${chan}/play`, { media: 'sound:hello-world', playbackId: 'pb1' });
+    const res = await ari(sim, 'POST', `/channels/${chan}/play`, {
+      media: 'sound:hello-world',
+      playbackId: 'pb1',
+    });
     expect(res.status).to.equal(201);
     expect(res.headers.get('location')).to.equal('/playback/pb1');
-    expect(res.body).to.deep.equal({ id: 'pb1', media_uri: 'sound:hello-world', target_uri: `channel:${chan}`, language: 'en', state: 'queued' });
+    expect(res.body).to.deep.equal({
+      id: 'pb1',
+      media_uri: 'sound:hello-world',
+      target_uri: `channel:${chan}`,
+      language: 'en',
+      state: 'queued',
+    });
     await sim.control.advance(10);
     await ev.waitType('PlaybackStarted');
     expect((await ari(sim, 'GET', '/playbacks/pb1')).body.state).to.equal('playing');
@@ -51,7 +60,10 @@ describe('simulator: playbacks, recordings and bridges', () => {
   });
 
   it('several media play in sequence with PlaybackContinuing; language variants; pause holds time', async () => {
-    await ari(sim, 'POST', `/channels/${chan}/play/seq`, { media: ['sound:beep', 'digits:12', 'sound:queue-thankyou'], lang: 'vi' });
+    await ari(sim, 'POST', `/channels/${chan}/play/seq`, {
+      media: ['sound:beep', 'digits:12', 'sound:queue-thankyou'],
+      lang: 'vi',
+    });
     await sim.control.advance(10);
     await ev.waitType('PlaybackStarted');
     expect(ev.of('PlaybackStarted')[0]!.playback.next_media_uri).to.equal('digits:12');
@@ -61,7 +73,10 @@ describe('simulator: playbacks, recordings and bridges', () => {
     await ari(sim, 'POST', '/playbacks/seq/control', { operation: 'unpause' });
     await sim.control.advance(3400);
     await ev.waitType('PlaybackFinished');
-    expect(ev.of('PlaybackContinuing').map((e) => e.playback.media_uri)).to.deep.equal(['digits:12', 'sound:queue-thankyou']);
+    expect(ev.of('PlaybackContinuing').map((e) => e.playback.media_uri)).to.deep.equal([
+      'digits:12',
+      'sound:queue-thankyou',
+    ]);
     expect(ev.of('PlaybackFinished')[0]!.playback.language).to.equal('vi');
     expect((await ari(sim, 'POST', '/playbacks/seq/control', { operation: 'pause' })).status).to.equal(404);
   });
@@ -70,7 +85,12 @@ describe('simulator: playbacks, recordings and bridges', () => {
     const res = await ari(sim, 'POST', `/channels/${chan}/record`, { name: 'calls/r1', format: 'wav' });
     expect(res.status).to.equal(201);
     expect(res.headers.get('location')).to.equal('/recordings/live/calls%2Fr1');
-    expect(res.body).to.deep.equal({ name: 'calls/r1', format: 'wav', state: 'queued', target_uri: `channel:${chan}` });
+    expect(res.body).to.deep.equal({
+      name: 'calls/r1',
+      format: 'wav',
+      state: 'queued',
+      target_uri: `channel:${chan}`,
+    });
     await sim.control.advance(0);
     await ev.waitType('RecordingStarted');
     await sim.control.advance(3000);
@@ -85,13 +105,22 @@ describe('simulator: playbacks, recordings and bridges', () => {
     expect(file.status).to.equal(200);
     expect(wavDurationMs(file.body as Buffer)).to.equal(4000);
     expect(readFileSync(`${sim.core.dataDir}/calls/r1.wav`).length).to.equal(44 + 4000 * 16);
-    expect((await ari(sim, 'GET', '/recordings/stored')).body).to.deep.equal([{ name: 'calls/r1', format: 'wav' }]);
+    expect((await ari(sim, 'GET', '/recordings/stored')).body).to.deep.equal([
+      { name: 'calls/r1', format: 'wav' },
+    ]);
     const dup = await ari(sim, 'POST', `/channels/${chan}/record`, { name: 'calls/r1', format: 'wav' });
     expect(dup.status).to.equal(409);
-    expect((await ari(sim, 'POST', `/channels/${chan}/record`, { name: 'x', format: 'nope' })).status).to.equal(422);
-    expect((await ari(sim, 'POST', '/recordings/stored/calls%2Fr1/copy', { destinationRecordingName: 'c2' })).status).to.equal(200);
+    expect(
+      (await ari(sim, 'POST', `/channels/${chan}/record`, { name: 'x', format: 'nope' })).status,
+    ).to.equal(422);
+    expect(
+      (await ari(sim, 'POST', '/recordings/stored/calls%2Fr1/copy', { destinationRecordingName: 'c2' }))
+        .status,
+    ).to.equal(200);
     expect((await ari(sim, 'DELETE', '/recordings/stored/c2')).status).to.equal(204);
-    expect((await ari(sim, 'GET', '/recordings/live/calls%2Fr1')).body).to.deep.equal({ message: 'Recording not found' });
+    expect((await ari(sim, 'GET', '/recordings/live/calls%2Fr1')).body).to.deep.equal({
+      message: 'Recording not found',
+    });
   });
 
   it('maxDurationSeconds and terminateOn stop a recording; hang-up finishes it before StasisEnd', async () => {
@@ -107,16 +136,29 @@ describe('simulator: playbacks, recordings and bridges', () => {
     await sim.control.advance(1000);
     await sim.control.remoteHangup(chan);
     await ev.waitType('ChannelDestroyed');
-    expect(ev.types().slice(-4)).to.deep.equal(['ChannelHangupRequest', 'RecordingFinished', 'StasisEnd', 'ChannelDestroyed']);
+    expect(ev.types().slice(-4)).to.deep.equal([
+      'ChannelHangupRequest',
+      'RecordingFinished',
+      'StasisEnd',
+      'ChannelDestroyed',
+    ]);
   });
 
   it('bridges: create 200 without BridgeCreated for an unsubscribed app; enter/leave events; errors', async () => {
     const b = await ari(sim, 'POST', '/bridges', { type: 'mixing', name: 'q1' });
     expect(b.status).to.equal(200);
-    expect(b.body).to.include({ bridge_type: 'mixing', bridge_class: 'stasis', creator: 'Stasis', name: 'q1', technology: 'simple_bridge' });
+    expect(b.body).to.include({
+      bridge_type: 'mixing',
+      bridge_class: 'stasis',
+      creator: 'Stasis',
+      name: 'q1',
+      technology: 'simple_bridge',
+    });
     const id = b.body.id as string;
     expect((await ari(sim, 'POST', `/bridges/${id}/addChannel`, { channel: 'nope' })).status).to.equal(400);
-    expect((await ari(sim, 'POST', '/bridges/nope/addChannel', { channel: chan })).body).to.deep.equal({ message: 'Bridge not found' });
+    expect((await ari(sim, 'POST', '/bridges/nope/addChannel', { channel: chan })).body).to.deep.equal({
+      message: 'Bridge not found',
+    });
     expect((await ari(sim, 'POST', `/bridges/${id}/addChannel`, { channel: chan })).status).to.equal(204);
     await ev.waitType('ChannelEnteredBridge');
     expect(ev.of('ChannelEnteredBridge')[0]!.bridge.channels).to.deep.equal([chan]);

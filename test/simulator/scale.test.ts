@@ -11,7 +11,8 @@ describe('simulator: scale and the virtual clock', function () {
     sim = await start({ clock: 'virtual' });
     const ev = await Events.open(sim);
     const ids: string[] = [];
-    for (let i = 0; i < 2000; i++) ids.push((await sim.control.placeCall({ from: `09${i}`, to: '1900' })).channelId);
+    for (let i = 0; i < 2000; i++)
+      ids.push((await sim.control.placeCall({ from: `09${i}`, to: '1900' })).channelId);
     await ev.waitType('StasisStart', 2000, 60000);
     for (let i = 0; i < ids.length; i += 200) {
       const batch = ids.slice(i, i + 200);
@@ -37,7 +38,12 @@ describe('simulator: scale and the virtual clock', function () {
     // One call every 30 s for 8 h; each caller presses a digit after 5 s and hangs up after 2-6 min.
     for (let at = 0; at < 8 * 3600_000; at += 30_000) {
       await sim.control.advance(at - ((await sim.control.now()) - t0));
-      await sim.control.placeCall({ from: '0901', to: '1900', script: [{ atMs: 5000, dtmf: '1' }], hangupAfterMs: 120_000 + (placed % 5) * 60_000 });
+      await sim.control.placeCall({
+        from: '0901',
+        to: '1900',
+        script: [{ atMs: 5000, dtmf: '1' }],
+        hangupAfterMs: 120_000 + (placed % 5) * 60_000,
+      });
       placed++;
     }
     await sim.control.advance(3600_000);
@@ -55,11 +61,30 @@ describe('simulator: scale and the virtual clock', function () {
     for (let run = 0; run < 2; run++) {
       sim = await start({ clock: 'virtual' });
       const ev = await Events.open(sim);
-      await sim.control.setOutboundProfile({ seed: 42, answerProbability: 0.5, busyProbability: 0.2, noAnswerProbability: 0.2, invalidProbability: 0.1, ringMs: { min: 1000, max: 5000 } });
-      for (let i = 0; i < 40; i++) await ari(sim, 'POST', '/channels', { endpoint: `PJSIP/+8490000${i}@trunk`, app: 'tongdai', timeout: 20 });
+      await sim.control.setOutboundProfile({
+        seed: 42,
+        answerProbability: 0.5,
+        busyProbability: 0.2,
+        noAnswerProbability: 0.2,
+        invalidProbability: 0.1,
+        ringMs: { min: 1000, max: 5000 },
+      });
+      for (let i = 0; i < 40; i++)
+        await ari(sim, 'POST', '/channels', {
+          endpoint: `PJSIP/+8490000${i}@trunk`,
+          app: 'tongdai',
+          timeout: 20,
+        });
       await sim.control.advance(30000);
-      await ev.until((e) => e.filter((x) => x.type === 'StasisStart' || x.type === 'ChannelDestroyed').length >= 40, 'all outcomes');
-      outcomes.push(ev.events.filter((e) => e.type === 'StasisStart' || e.type === 'ChannelDestroyed').map((e) => `${e.channel.name}:${e.type}:${e.cause ?? ''}`));
+      await ev.until(
+        (e) => e.filter((x) => x.type === 'StasisStart' || x.type === 'ChannelDestroyed').length >= 40,
+        'all outcomes',
+      );
+      outcomes.push(
+        ev.events
+          .filter((e) => e.type === 'StasisStart' || e.type === 'ChannelDestroyed')
+          .map((e) => `${e.channel.name}:${e.type}:${e.cause ?? ''}`),
+      );
       ev.close();
       if (run === 0) await sim.close();
     }

@@ -8,7 +8,8 @@ export function parseParam(spec: string): ParamDef {
   const [pt, name, rest] = splitOnce2(spec);
   const paramType = paramTypes[pt];
   if (!paramType) throw new Error(`bad param spec ${spec}`);
-  const m = /^([A-Za-z[\]]+)(!?)(\*?)(?:=("(?:[^"\\]|\\.)*"|[^|>]+))?(?:\|(.*?))?(?:>(\d*)(?:<(\d+))?)?$/.exec(rest);
+  const m =
+    /^([A-Za-z[\]]+)(!?)(\*?)(?:=("(?:[^"\\]|\\.)*"|[^|>]+))?(?:\|(.*?))?(?:>(\d*)(?:<(\d+))?)?$/.exec(rest);
   if (!m) throw new Error(`bad param spec ${spec}`);
   const def: ParamDef = {
     name,
@@ -20,7 +21,11 @@ export function parseParam(spec: string): ParamDef {
   if (m[4] !== undefined) def.defaultValue = JSON.parse(m[4]) as string | number | boolean;
   if (m[5] !== undefined) def.allowableValues = { valueType: 'LIST', values: m[5].split('|') };
   if (m[6] !== undefined) {
-    def.allowableValues = { valueType: 'RANGE', ...(m[6] ? { min: Number(m[6]) } : {}), ...(m[7] ? { max: Number(m[7]) } : {}) };
+    def.allowableValues = {
+      valueType: 'RANGE',
+      ...(m[6] ? { min: Number(m[6]) } : {}),
+      ...(m[7] ? { max: Number(m[7]) } : {}),
+    };
   }
   return def;
 }
@@ -74,7 +79,20 @@ function modelJson(r: ResourceSpec, name: string): Record<string, unknown> {
 
 /** Event models are the ones whose base is Event: every model that has the application/timestamp pair via Event. */
 export function eventTypes(r: ResourceSpec = resourceSpecs.find((x) => x.name === 'events')!): string[] {
-  const helpers = new Set(['Message', 'MissingParams', 'Event', 'ContactInfo', 'Peer', 'ReferTo', 'ReferredBy', 'RequiredDestination', 'AdditionalParam', 'RESTHeader', 'RESTQueryStringParameter', 'RESTRequest']);
+  const helpers = new Set([
+    'Message',
+    'MissingParams',
+    'Event',
+    'ContactInfo',
+    'Peer',
+    'ReferTo',
+    'ReferredBy',
+    'RequiredDestination',
+    'AdditionalParam',
+    'RESTHeader',
+    'RESTQueryStringParameter',
+    'RESTRequest',
+  ]);
   return Object.keys(r.models).filter((n) => !helpers.has(n));
 }
 

@@ -3,6 +3,7 @@
 // Error syntax: "<code> <reason>". Model property syntax: <type>[!required][|allowed|values].
 import type { ResourceSpec } from './types.js';
 
+// prettier-ignore
 export const resourceSpecs: ResourceSpec[] = [
   {
     name: 'asterisk',

@@ -38,7 +38,8 @@ export interface ParamDef {
   required: boolean;
   allowMultiple: boolean;
   defaultValue?: string | number | boolean;
-  allowableValues?: { valueType: 'LIST'; values: string[] } | { valueType: 'RANGE'; min?: number; max?: number };
+  allowableValues?:
+    { valueType: 'LIST'; values: string[] } | { valueType: 'RANGE'; min?: number; max?: number };
 }
 
 export interface OperationDef {
