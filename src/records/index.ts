@@ -1,0 +1,10 @@
+export { assertNoEviction, RedisEvictionPolicyError } from './redis-policy.js';
+export { RecordWriter, type IncomingRecord, type StoreResult, type WriterOptions } from './writer.js';
+export { RecordBatcher } from './batcher.js';
+export { startRecordsConsumer, type RecordsConsumer, type RecordsConsumerOptions } from './consumer.js';
+export { writeDeadLetters, type DeadLetter, type DeadLetterCode } from './dead-letters.js';
+export { maintainPartitions, createPartitions, PartitionCache, monthOf, addMonths } from './partitions.js';
+export { backfillRollups } from './rollups.js';
+export { createRecordsMetrics, type RecordsMetrics } from './metrics.js';
+export { startHealthServer } from './health.js';
+export { RecordsUnavailableError } from './errors.js';

@@ -1,0 +1,231 @@
+import type { Pool, PoolClient } from 'pg';
+import { callRecordSchema, type CallRecord } from '../cdr/record.js';
+import { CallColumns, EventColumns, callLine, copyIn, eventLine } from './copy.js';
+import { writeDeadLetters, type DeadLetter } from './dead-letters.js';
+import { RecordsUnavailableError, errorText, isRowError } from './errors.js';
+import { PartitionCache, monthOf, retentionCutoff } from './partitions.js';
+
+/** A record started further ahead than this is a clock error, not a call; it is dead-lettered. */
+export const DefaultMaxFutureMs = 2 * 24 * 3600 * 1000;
+
+export interface IncomingRecord {
+  payload: unknown;
+  jobId?: string | undefined;
+}
+
+export interface StoreResult {
+  /** Calls rows added (a record already stored counts as a duplicate, not an insert). */
+  inserted: number;
+  duplicates: number;
+  events: number;
+  deadLetters: number;
+}
+
+export interface WriterOptions {
+  retentionMonths?: number;
+  maxFutureMs?: number;
+  now?: () => Date;
+}
+
+const cols = (names: readonly string[]) => names.join(', ');
+
+/**
+ * One statement inserts the calls (ON CONFLICT DO NOTHING on the natural key), folds exactly the
+ * rows it inserted into the day and month rollups, and inserts the timeline. Because the rollup
+ * reads the INSERT's RETURNING, a re-delivered batch adds nothing to either.
+ */
+const MergeSql = `
+WITH ins AS (
+  INSERT INTO calls (${cols(CallColumns)})
+  SELECT ${cols(CallColumns)} FROM records_calls_in
+  ON CONFLICT DO NOTHING
+  RETURNING started_at, direction, did, queue, campaign, disposition, wait_seconds, talk_seconds
+), base AS (
+  SELECT (ins.started_at AT TIME ZONE 'UTC')::date AS day, d.dimension, d.dimension_value,
+         least(floor(ins.wait_seconds), 600)::integer AS bucket,
+         count(*) AS offered,
+         count(*) FILTER (WHERE ins.disposition = 'answered') AS answered,
+         count(*) FILTER (WHERE ins.disposition = 'abandoned') AS abandoned,
+         sum(ins.wait_seconds) AS wait_sum,
+         coalesce(sum(ins.talk_seconds) FILTER (WHERE ins.disposition = 'answered'), 0) AS talk_sum
+    FROM ins CROSS JOIN LATERAL (VALUES ('all', ''), ('direction', ins.direction), ('did', coalesce(ins.did, '')),
+           ('queue', coalesce(ins.queue, '')), ('campaign', coalesce(ins.campaign, ''))) d(dimension, dimension_value)
+   GROUP BY 1, 2, 3, 4
+), grouped AS (
+  SELECT g.grain, CASE g.grain WHEN 'day' THEN base.day ELSE date_trunc('month', base.day)::date END AS period_start,
+         base.dimension, base.dimension_value,
+         sum(base.offered) AS offered, sum(base.answered) AS answered, sum(base.abandoned) AS abandoned,
+         sum(base.wait_sum) AS wait_sum, sum(base.talk_sum) AS talk_sum,
+         records_histogram_from(array_agg(base.bucket), array_agg(base.offered)) AS histogram
+    FROM base CROSS JOIN (VALUES ('day'), ('month')) g(grain)
+   GROUP BY 1, 2, 3, 4
+), rollups AS (
+  INSERT INTO call_rollups AS r (grain, dimension, period_start, dimension_value, offered, answered, abandoned,
+                                 wait_seconds_sum, talk_seconds_sum, wait_histogram)
+  SELECT grain, dimension, period_start, dimension_value, offered, answered, abandoned, wait_sum, talk_sum, histogram
+    FROM grouped ORDER BY grain, dimension, period_start, dimension_value
+  ON CONFLICT (grain, dimension, period_start, dimension_value) DO UPDATE SET
+    offered = r.offered + excluded.offered,
+    answered = r.answered + excluded.answered,
+    abandoned = r.abandoned + excluded.abandoned,
+    wait_seconds_sum = r.wait_seconds_sum + excluded.wait_seconds_sum,
+    talk_seconds_sum = r.talk_seconds_sum + excluded.talk_seconds_sum,
+    wait_histogram = records_histogram_add(r.wait_histogram, excluded.wait_histogram),
+    updated_at = now()
+  RETURNING 1
+), events AS (
+  INSERT INTO call_events (${cols(EventColumns)})
+  SELECT ${cols(EventColumns)} FROM records_events_in
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins)::integer AS inserted, (SELECT count(*) FROM events)::integer AS events,
+       (SELECT count(*) FROM rollups)::integer AS rollups`;
+
+// Staging tables per session, same column types, no constraints: Postgres judges each row when it
+// is merged into calls, where a refusal names the real table and column.
+const StagingSql = `
+  CREATE TEMP TABLE IF NOT EXISTS records_calls_in ON COMMIT DELETE ROWS AS
+    SELECT ${cols(CallColumns)} FROM calls WITH NO DATA;
+  CREATE TEMP TABLE IF NOT EXISTS records_events_in ON COMMIT DELETE ROWS AS
+    SELECT ${cols(EventColumns)} FROM call_events WITH NO DATA;`;
+
+function issuesText(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues
+    .slice(0, 10)
+    .map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * Writes call records to Postgres in batches: validates, dead-letters what can never be written,
+ * COPYs the rest into session staging tables and merges them with one statement per batch. A row
+ * Postgres refuses is isolated by halving the batch, so one bad record never holds back the others.
+ */
+export class RecordWriter {
+  private readonly partitions: PartitionCache;
+  private readonly staged = new WeakSet<PoolClient>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: WriterOptions = {},
+  ) {
+    this.partitions = new PartitionCache(pool);
+  }
+
+  /** After retention dropped partitions, so the next batch for an old month re-checks. */
+  forgetPartitions(): void {
+    this.partitions.reset();
+  }
+
+  /**
+   * Stores the batch or throws RecordsUnavailableError (nothing to blame on the records: back off
+   * and call again with the same batch; writes are idempotent).
+   */
+  async store(items: IncomingRecord[]): Promise<StoreResult> {
+    const result: StoreResult = { inserted: 0, duplicates: 0, events: 0, deadLetters: 0 };
+    const letters: DeadLetter[] = [];
+    const valid = this.validate(items, letters);
+    try {
+      await this.partitions.ensure(new Set(valid.map((v) => monthOf(new Date(v.record.startedAt)))));
+      await this.merge(valid, result, letters);
+      result.deadLetters = letters.length;
+      await writeDeadLetters(this.pool, letters);
+    } catch (err) {
+      if (err instanceof RecordsUnavailableError) throw err;
+      throw new RecordsUnavailableError(err);
+    }
+    return result;
+  }
+
+  private validate(items: IncomingRecord[], letters: DeadLetter[]) {
+    const now = (this.options.now ?? (() => new Date()))();
+    const latest = now.getTime() + (this.options.maxFutureMs ?? DefaultMaxFutureMs);
+    const cutoff = retentionCutoff(now, this.options.retentionMonths ?? 0)?.getTime();
+    const seen = new Set<string>();
+    const valid: Array<{ record: CallRecord; jobId?: string | undefined; payload: unknown }> = [];
+    for (const item of items) {
+      const parsed = callRecordSchema.safeParse(item.payload);
+      if (!parsed.success) {
+        letters.push({ code: 'invalid_record', reason: issuesText(parsed.error.issues), ...item });
+        continue;
+      }
+      const record = parsed.data;
+      const started = Date.parse(record.startedAt);
+      if (started > latest || (cutoff !== undefined && started < cutoff)) {
+        const why = started > latest ? 'in the future' : 'before the retention window';
+        letters.push({ code: 'outside_window', reason: `startedAt ${record.startedAt} is ${why}`, ...item });
+        continue;
+      }
+      const key = `${record.callId}/${started}`;
+      if (seen.has(key)) continue; // the same record twice in one batch: the key would skip it anyway
+      seen.add(key);
+      valid.push({ record, jobId: item.jobId, payload: item.payload });
+    }
+    return valid;
+  }
+
+  private async merge(
+    batch: Array<{ record: CallRecord; jobId?: string | undefined; payload: unknown }>,
+    result: StoreResult,
+    letters: DeadLetter[],
+  ): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      const r = await this.transaction(batch.map((b) => b.record));
+      result.inserted += r.inserted;
+      result.duplicates += batch.length - r.inserted;
+      result.events += r.events;
+    } catch (err) {
+      if (!isRowError(err)) throw new RecordsUnavailableError(err);
+      if (batch.length === 1) {
+        const only = batch[0]!;
+        letters.push({
+          code: 'write_rejected',
+          reason: errorText(err),
+          payload: only.payload,
+          jobId: only.jobId,
+        });
+        return;
+      }
+      const half = Math.ceil(batch.length / 2);
+      await this.merge(batch.slice(0, half), result, letters);
+      await this.merge(batch.slice(half), result, letters);
+    }
+  }
+
+  private async transaction(records: CallRecord[]): Promise<{ inserted: number; events: number }> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      if (!this.staged.has(client)) {
+        await client.query(StagingSql);
+        this.staged.add(client);
+      }
+      const calls: string[] = [];
+      const events: string[] = [];
+      for (const r of records) {
+        calls.push(callLine(r));
+        for (const e of r.events) events.push(eventLine(r, e));
+      }
+      await client.query('BEGIN');
+      try {
+        await copyIn(client, `records_calls_in (${cols(CallColumns)})`, calls.join('\n') + '\n');
+        if (events.length)
+          await copyIn(client, `records_events_in (${cols(EventColumns)})`, events.join('\n') + '\n');
+        const r = await client.query<{ inserted: number; events: number }>(MergeSql);
+        await client.query('COMMIT');
+        return { inserted: r.rows[0]?.inserted ?? 0, events: r.rows[0]?.events ?? 0 };
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    } catch (err) {
+      // A connection that failed for any reason but the row's own is not trusted again.
+      if (!isRowError(err)) broken = err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
