@@ -103,12 +103,24 @@ function parseCallerId(s: string | undefined): { name: string; number: string } 
 }
 
 /** ast_dial semantics: Dial "" at start, then RINGING/ANSWER, BUSY, or silent timeout (cause 19). */
-export function runDial(core: Core, c: SimChannel, t: Target, timeoutS: number, onAnswer: () => void): void {
+export function runDial(
+  core: Core,
+  c: SimChannel,
+  t: Target,
+  timeoutS: number,
+  onAnswer: () => void,
+  caller?: SimChannel,
+): void {
   const dial = (status: string): void =>
     core.emit(
       'Dial',
-      { peer: channelJson(c), dialstring: t.dialstring, dialstatus: status },
-      { channels: [c] },
+      {
+        ...(caller && !caller.destroyed ? { caller: channelJson(caller) } : {}),
+        peer: channelJson(c),
+        dialstring: t.dialstring,
+        dialstatus: status,
+      },
+      { channels: [caller, c] },
     );
   const timeoutMs = timeoutS === -1 ? -1 : (timeoutS > 0 ? timeoutS : 30) * 1000;
   core.after(c.timers, DialStartDelayMs, () => {
@@ -150,22 +162,29 @@ function setAmdVars(core: Core, c: SimChannel, t: Target, report: boolean): [str
   return [status, cause];
 }
 
+function checkVariables(a: Args): void {
+  const vars = a.variables as Record<string, unknown> | undefined;
+  if (vars && typeof vars === 'object' && Object.values(vars).some((v) => typeof v !== 'string'))
+    throw ariError(400, "Only string values in the 'variables' object allowed");
+}
+
 export function originate(core: Core, a: Args, channelId?: string): Reply {
-  if (!a.endpoint) throw ariError(400, 'Endpoint must be specified');
+  checkVariables(a);
   const id = channelId ?? (a.channelId as string | undefined);
   if ((id && id.length > 127) || (a.otherChannelId && String(a.otherChannelId).length > 127))
     throw ariError(400, 'Uniqueid length exceeds maximum of 127');
+  if (!a.endpoint) throw ariError(400, 'Endpoint must be specified');
+  if (a.originator && a.formats) throw ariError(400, "Originator and formats can't both be specified");
+  const endpoint = String(a.endpoint);
+  const slash = endpoint.indexOf('/');
+  if (slash <= 0 || slash === endpoint.length - 1) throw ariError(400, 'Invalid endpoint specified');
   const app = a.app as string | undefined;
   const exten = a.extension as string | undefined;
-  if (!app && !exten) {
-    // The endpoint is still validated first, as Asterisk does.
-    resolveTarget(core, a.endpoint as string);
-    throw ariError(400, 'Application or extension must be specified');
-  }
-  if (id && core.channels.has(id)) throw ariError(409, 'Channel with given unique ID already exists');
-  const t = resolveTarget(core, a.endpoint as string);
+  if (!app && !exten) throw ariError(400, 'Application or extension must be specified');
   if (a.originator && !core.channels.has(a.originator as string))
     throw ariError(400, 'Provided originator channel was not found');
+  const t = resolveTarget(core, endpoint);
+  if (id && core.channels.has(id)) throw ariError(409, 'Channel with given unique ID already exists');
   const cid = parseCallerId(a.callerId as string | undefined);
   const c = core.newChannel({
     ...(id ? { id } : {}),
@@ -308,15 +327,28 @@ export function channelHandlers(core: Core): HandlerTable {
     if (!d) throw ariError(400, 'Direction is required');
     if (!['in', 'out', 'both'].includes(d as string)) throw ariError(400, 'Invalid direction specified');
   };
+  /** find_control() plus channel_state_invalid(): outbound channels not yet answered get 412. */
+  const valid = (id: string): SimChannel => {
+    const c = core.control(id);
+    if (c.state === 'Down' || c.state === 'Rsrved' || c.state === 'Ringing')
+      throw ariError(412, 'Channel in invalid state');
+    return c;
+  };
   return {
     'channels.list': () => ok([...core.channels.values()].map((c) => channelJson(c))),
     'channels.get': (a) => ok(channelJson(core.getChannel(a.channelId as string))),
     'channels.originate': (a) => originate(core, a),
     'channels.originateWithId': (a) => originate(core, a, a.channelId as string),
     'channels.create': (a) => {
+      checkVariables(a);
+      if (a.originator && a.formats) throw ariError(400, "Originator and formats can't both be specified");
+      if (!a.endpoint) throw ariError(400, 'Endpoint must be specified');
+      const endpoint = String(a.endpoint);
+      const slash = endpoint.indexOf('/');
+      if (slash <= 0 || slash === endpoint.length - 1) throw ariError(400, 'Invalid endpoint specified');
       const id = a.channelId as string | undefined;
+      const t = resolveTarget(core, endpoint);
       if (id && core.channels.has(id)) throw ariError(409, 'Channel with given unique ID already exists');
-      const t = resolveTarget(core, a.endpoint as string);
       const c = core.newChannel({
         ...(id ? { id } : {}),
         name: t.name,
@@ -326,38 +358,52 @@ export function channelHandlers(core: Core): HandlerTable {
       } as Parameters<Core['newChannel']>[0]);
       for (const [k, v] of Object.entries((a.variables ?? {}) as Record<string, unknown>))
         applyVar(core, c, k, String(v), false);
+      const originator = a.originator ? core.channels.get(a.originator as string) : undefined;
+      if (originator && a.app) core.app(a.app as string).channels.add(originator.id);
+      if (a.app) core.app(a.app as string).channels.add(c.id);
       core.pendingDials.set(c.id, t);
+      const snapshot = channelJson(c);
+      // Asterisk runs Stasis(app,appArgs) on the new channel at once, from its own thread.
       core.after(c.timers, 0, () => {
         if (!core.enterStasis(c, a.app as string, a.appArgs ? String(a.appArgs).split(',') : []))
           core.hangup(c, 16, { request: false });
       });
-      return ok(channelJson(c));
+      return ok(snapshot);
     },
     'channels.dial': (a) => {
-      const c = core.channels.get(a.channelId as string);
-      if (!c) throw ariError(404, 'Channel not found');
+      const c = core.control(a.channelId as string);
+      if (c.state !== 'Down' && c.state !== 'Rsrved')
+        throw ariError(409, "Channel is not in the 'Down' state");
       const t = core.pendingDials.get(c.id) as Target | undefined;
-      if (!t || !c.stasisApp) throw ariError(409, 'Channel cannot be dialed');
+      if (!t) throw ariError(409, 'Dialing a channel not created by ARI');
       core.pendingDials.delete(c.id);
-      runDial(core, c, t, Number(a.timeout ?? 0), () => undefined);
+      const caller = a.caller ? core.channels.get(a.caller as string) : undefined;
+      if (caller) {
+        c.connected = { ...caller.caller };
+        c.language = caller.language;
+      }
+      runDial(core, c, t, Number(a.timeout ?? 0), () => undefined, caller);
       return noContent();
     },
     'channels.hangup': (a) => {
       const c = core.getChannel(a.channelId as string);
       let cause = 16;
-      if (a.reason_code !== undefined && a.reason !== undefined)
+      if (a.reason && a.reason_code)
         throw ariError(400, "The reason and reason_code can't both be specified");
-      if (a.reason_code !== undefined) cause = Number.parseInt(String(a.reason_code), 10) || 0;
-      else if (a.reason !== undefined) {
+      if (a.reason_code) {
+        const m = /^\s*([+-]?\d+)/.exec(String(a.reason_code));
+        if (!m) throw ariError(400, 'Invalid reason for hangup reason code provided');
+        cause = Number(m[1]);
+      } else if (a.reason) {
         const mapped = hangupReasons[a.reason as string];
-        if (mapped === undefined) throw ariError(400, 'Invalid reason for hangup provided');
+        if (mapped === undefined) throw ariError(400, 'Invalid reason for hangup reason provided');
         cause = mapped;
       }
       core.hangup(c, cause, { request: true, soft: true });
       return noContent();
     },
     'channels.continueInDialplan': (a) => {
-      const c = core.control(a.channelId as string);
+      const c = valid(a.channelId as string);
       const app = c.stasisApp!;
       const context = (a.context as string) || c.dialplan.context;
       const exten = (a.extension as string) || (a.context ? 's' : c.dialplan.exten);
@@ -387,45 +433,50 @@ export function channelHandlers(core: Core): HandlerTable {
       return noContent();
     },
     'channels.redirect': (a) => {
-      const c = core.control(a.channelId as string);
-      if (!a.endpoint) throw ariError(400, 'Endpoint parameter not provided');
-      const tech = String(a.endpoint).split('/')[0];
-      if (tech !== c.name.split('/')[0])
-        throw ariError(422, 'Endpoint technology does not match channel technology');
+      const c = valid(a.channelId as string);
+      if (!a.endpoint) throw ariError(400, "Required parameter 'endpoint' not provided.");
+      const ep = String(a.endpoint);
+      const slash = ep.indexOf('/');
+      if (slash <= 0) throw ariError(422, `Endpoint parameter '${ep}' does not contain tech/resource`);
+      if (slash === ep.length - 1) throw ariError(422, `No resource provided in endpoint parameter '${ep}'`);
+      const tech = ep.slice(0, slash);
+      const type = c.name.split('/')[0]!;
+      if (tech.toLowerCase() !== type.toLowerCase())
+        throw ariError(422, `Endpoint technology '${tech}' does not match channel technology '${type}'`);
       core.after(c.timers, 50, () => core.hangup(c, 16, { request: true }));
       return noContent();
     },
     'channels.answer': (a) => {
-      const c = core.control(a.channelId as string);
+      const c = valid(a.channelId as string);
       core.setState(c, 'Up');
       return noContent();
     },
-    'channels.ring': (a) => (core.control(a.channelId as string), noContent()),
-    'channels.ringStop': (a) => (core.control(a.channelId as string), noContent()),
-    'channels.progress': (a) => (core.control(a.channelId as string), noContent()),
+    'channels.ring': (a) => (valid(a.channelId as string), noContent()),
+    'channels.ringStop': (a) => (valid(a.channelId as string), noContent()),
+    'channels.progress': (a) => (valid(a.channelId as string), noContent()),
     'channels.sendDTMF': (a) => {
-      core.control(a.channelId as string);
+      valid(a.channelId as string);
       if (!a.dtmf) throw ariError(400, 'DTMF is required');
       return noContent();
     },
-    'channels.mute': (a) => (core.control(a.channelId as string), dirCheck(a.direction), noContent()),
-    'channels.unmute': (a) => (core.control(a.channelId as string), dirCheck(a.direction), noContent()),
+    'channels.mute': (a) => (valid(a.channelId as string), dirCheck(a.direction), noContent()),
+    'channels.unmute': (a) => (valid(a.channelId as string), dirCheck(a.direction), noContent()),
     'channels.hold': (a) => {
-      const c = core.control(a.channelId as string);
+      const c = valid(a.channelId as string);
       c.held = true;
       core.emit('ChannelHold', { channel: channelJson(c) }, { channels: [c] });
       return noContent();
     },
     'channels.unhold': (a) => {
-      const c = core.control(a.channelId as string);
+      const c = valid(a.channelId as string);
       c.held = false;
       core.emit('ChannelUnhold', { channel: channelJson(c) }, { channels: [c] });
       return noContent();
     },
-    'channels.startMoh': (a) => ((core.control(a.channelId as string).moh = true), noContent()),
-    'channels.stopMoh': (a) => ((core.control(a.channelId as string).moh = false), noContent()),
-    'channels.startSilence': (a) => (core.control(a.channelId as string), noContent()),
-    'channels.stopSilence': (a) => (core.control(a.channelId as string), noContent()),
+    'channels.startMoh': (a) => ((valid(a.channelId as string).moh = true), noContent()),
+    'channels.stopMoh': (a) => ((valid(a.channelId as string).moh = false), noContent()),
+    'channels.startSilence': (a) => (valid(a.channelId as string), noContent()),
+    'channels.stopSilence': (a) => (valid(a.channelId as string), noContent()),
     'channels.getChannelVar': (a) => {
       if (!a.variable) throw ariError(400, 'Variable name is required');
       const c = core.channels.get(a.channelId as string);
@@ -458,7 +509,8 @@ export function channelHandlers(core: Core): HandlerTable {
     'channels.snoopChannelWithId': (a) => snoop(core, a),
     'channels.rtpstatistics': (a) => {
       const c = core.channels.get(a.channelId as string);
-      if (!c) throw ariError(404, 'Channel cannot be found.');
+      if (!c) throw ariError(404, 'Channel not found');
+      if (c.kind === 'snoop' || c.kind === 'local') throw ariError(403, 'Unsupported channel type');
       const secs = Math.max(0, Math.round((core.clock.now() - c.created) / 20));
       return ok({
         txcount: secs,

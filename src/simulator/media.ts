@@ -119,7 +119,7 @@ export class Media {
     t.queue.push(id);
     const body = playbackJson(p);
     if (t.queue.length === 1) this.core.after(undefined, 0, () => this.startNext(t));
-    return created(`/playback/${id}`, body);
+    return created(`/playbacks/${id}`, body);
   }
 
   private scopeOf(p: SimPlayback): EmitScope {
@@ -434,6 +434,8 @@ export class Media {
     const core = this.core;
     const play = (a: Args): Reply => {
       const c = core.control(a.channelId as string);
+      if (c.state === 'Down' || c.state === 'Rsrved' || c.state === 'Ringing')
+        throw ariError(412, 'Channel in invalid state');
       const media = (a.media ?? []) as string[];
       if (!media.length) throw ariError(400, 'media must be specified');
       if (Number(a.skipms ?? 3000) < 0) throw ariError(400, 'skipms cannot be negative');

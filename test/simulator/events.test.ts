@@ -203,4 +203,45 @@ describe('simulator: originate, hang-up and call event orders', () => {
     await ari(sim, 'DELETE', `/channels/${channelId}`);
     await ev.waitType('ChannelDestroyed', 2);
   });
+
+  it('channels/create enters Stasis Down (412 for media), then dial rings and answers with caller set', async () => {
+    const { channelId: caller } = await sim.control.placeCall({ from: '0901', to: '1900' });
+    await ari(sim, 'POST', `/channels/${caller}/answer`);
+    const res = await ari(sim, 'POST', '/channels/create', {
+      endpoint: 'PJSIP/agent7',
+      app: 'tongdai',
+      channelId: 'leg-b',
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.state).to.equal('Down');
+    await sim.control.advance(0);
+    await ev.waitType('StasisStart', 2);
+    const play = await ari(sim, 'POST', '/channels/leg-b/play', { media: 'sound:beep' });
+    expect(play.status).to.equal(412);
+    expect(play.body).to.deep.equal({ message: 'Channel in invalid state' });
+    expect((await ari(sim, 'POST', `/channels/${caller}/dial`)).body).to.deep.equal({
+      message: "Channel is not in the 'Down' state",
+    });
+    expect((await ari(sim, 'POST', '/channels/leg-b/dial', { caller, timeout: 10 })).status).to.equal(204);
+    await sim.control.advance(1500);
+    await ev.until((e) => e.some((x) => x.type === 'Dial' && x.dialstatus === 'ANSWER'), 'Dial ANSWER');
+    const answer = ev.of('Dial').find((e) => e.dialstatus === 'ANSWER')!;
+    expect(answer.caller.id).to.equal(caller);
+    expect(answer.peer.id).to.equal('leg-b');
+    expect((await ari(sim, 'GET', '/channels/leg-b')).body.state).to.equal('Up');
+    expect((await ari(sim, 'POST', '/channels/leg-b/dial')).status).to.equal(409);
+  });
+
+  it('hang-up reasons: reason and reason_code exclusive; invalid values 400 with Asterisk texts', async () => {
+    const { channelId } = await sim.control.placeCall({ from: '1', to: '2' });
+    const both = await ari(sim, 'DELETE', `/channels/${channelId}`, { reason: 'busy', reason_code: '17' });
+    expect(both.body).to.deep.equal({ message: "The reason and reason_code can't both be specified" });
+    const bad = await ari(sim, 'DELETE', `/channels/${channelId}`, { reason: 'nope' });
+    expect(bad.status).to.equal(400);
+    const code = await ari(sim, 'DELETE', `/channels/${channelId}`, { reason_code: '21' });
+    expect(code.status).to.equal(204);
+    await ev.waitType('ChannelDestroyed');
+    expect(ev.of('ChannelDestroyed')[0]!.cause).to.equal(21);
+    expect(ev.of('ChannelDestroyed')[0]!.cause_txt).to.equal('Call Rejected');
+  });
 });

@@ -25,7 +25,7 @@ describe('simulator: playbacks, recordings and bridges', () => {
       playbackId: 'pb1',
     });
     expect(res.status).to.equal(201);
-    expect(res.headers.get('location')).to.equal('/playback/pb1');
+    expect(res.headers.get('location')).to.equal('/playbacks/pb1');
     expect(res.body).to.deep.equal({
       id: 'pb1',
       media_uri: 'sound:hello-world',
