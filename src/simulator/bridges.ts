@@ -42,15 +42,20 @@ export class Bridges {
   }
 
   create(a: Args, id?: string): Reply {
+    const bridgeId = id ?? (a.bridgeId as string | undefined);
+    if (bridgeId && this.core.bridges.has(bridgeId))
+      throw ariError(409, `Bridge with id '${bridgeId}' already exists`);
     const types = String(a.type ?? 'mixing')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    if (types.some((t) => !BridgeTypes.includes(t))) throw ariError(400, 'Invalid bridge type');
-    const bridgeId = id ?? (a.bridgeId as string | undefined);
-    if (bridgeId && this.core.bridges.has(bridgeId)) {
-      if (id) return ok(bridgeJson(this.core.bridges.get(bridgeId)!));
-      throw ariError(409, 'Bridge with the same bridgeId already exists');
+    if (types.some((t) => !BridgeTypes.includes(t))) {
+      throw ariError(
+        500,
+        id
+          ? 'Unable to create bridge'
+          : `Unable to create bridge. Possible duplicate bridge id '${bridgeId ?? '(null)'}'`,
+      );
     }
     const holding = types.includes('holding');
     const b: SimBridge = {
@@ -164,15 +169,15 @@ export class Bridges {
         return noContent();
       },
       'bridges.getBridgeVar': (a) => {
-        const b = this.get(a.bridgeId as string);
         if (!a.variable) throw ariError(400, 'Variable name is required');
+        const b = this.get(a.bridgeId as string);
         const v = this.vars(b).get(a.variable as string);
         if (v === undefined) throw ariError(404, 'Provided variable was not found');
         return ok({ value: v });
       },
       'bridges.setBridgeVar': (a) => {
-        const b = this.get(a.bridgeId as string);
         if (!a.variable) throw ariError(400, 'Variable name is required');
+        const b = this.get(a.bridgeId as string);
         this.vars(b).set(a.variable as string, (a.value as string | undefined) ?? '');
         return noContent();
       },
@@ -189,14 +194,15 @@ export class Bridges {
       },
       'bridges.setVideoSource': (a) => {
         const b = this.get(a.bridgeId as string);
-        if (!b.channels.includes(a.channelId as string)) throw ariError(422, 'Channel not in this bridge');
+        const [c] = this.channelsFor({ channel: [a.channelId] });
+        if (c!.bridgeId !== b.id) throw ariError(422, 'Channel not in this bridge');
         return noContent();
       },
       'bridges.clearVideoSource': (a) => (this.get(a.bridgeId as string), noContent()),
       'bridges.startMoh': (a) => ((this.get(a.bridgeId as string).moh = true), noContent()),
       'bridges.stopMoh': (a) => {
         const b = this.get(a.bridgeId as string);
-        if (!b.moh) throw ariError(409, "Bridge isn't playing music on hold");
+        if (!b.moh) throw ariError(409, "Bridge isn't playing music");
         b.moh = false;
         return noContent();
       },

@@ -183,9 +183,8 @@ export class Media {
   }
 
   control(p: SimPlayback, op: string, skipms = 3000): void {
-    if (!['restart', 'pause', 'unpause', 'reverse', 'forward'].includes(op))
-      throw ariError(400, `Invalid operation ${op}`);
-    if (p.state !== 'playing' && p.state !== 'paused') throw ariError(409, 'Can only control playing media');
+    if (p.state !== 'playing' && p.state !== 'paused')
+      throw ariError(409, `Can only ${op} while media is playing`);
     const now = this.core.clock.now();
     if (op === 'pause' && p.state === 'playing') {
       p.playedMs = this.elapsed(p);
@@ -424,7 +423,11 @@ export class Media {
         return noContent();
       },
       'playbacks.control': (a) => {
-        this.control(get(a.playbackId as string), a.operation as string);
+        const op = a.operation as string | undefined;
+        if (!op) throw ariError(400, 'Missing operation');
+        if (!['restart', 'pause', 'unpause', 'reverse', 'forward'].includes(op))
+          throw ariError(400, `Invalid operation ${op}`);
+        this.control(get(a.playbackId as string), op);
         return noContent();
       },
     };

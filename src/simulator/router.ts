@@ -38,6 +38,9 @@ const selfValidating = new Set([
   'deviceStates.update',
   'channels.externalMedia',
   'recordings.copyStored',
+  'playbacks.control',
+  'bridges.createWithId',
+  'bridges.create',
 ]);
 
 const truthy = new Set(['yes', 'true', 'y', 't', '1', 'on']);
