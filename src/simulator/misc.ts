@@ -58,29 +58,36 @@ export function miscHandlers(core: Core): HandlerTable {
     if (!a) throw ariError(404, 'Application not found');
     return a;
   };
-  const parseSources = (src: unknown, a: AppState, add: boolean) => {
+  const parseSources = (src: unknown, appName: string, add: boolean): AppState => {
     const list = (src ?? []) as string[];
     if (!list.length) throw ariError(400, 'Missing parameter eventSource');
-    for (const s of list) {
+    const a = application(appName);
+    const parsed = list.map((s) => {
       const i = s.indexOf(':');
-      const scheme = s.slice(0, i);
+      const scheme = i < 0 ? '' : s.slice(0, i);
       const id = s.slice(i + 1);
-      if (i < 0 || !['channel', 'bridge', 'endpoint', 'deviceState'].includes(scheme))
+      if (!['channel', 'bridge', 'endpoint', 'deviceState'].includes(scheme))
         throw ariError(400, 'Invalid event source URI scheme');
-      const exists =
-        scheme === 'channel'
+      const exists = add
+        ? scheme === 'channel'
           ? core.channels.has(id)
           : scheme === 'bridge'
             ? core.bridges.has(id)
             : scheme === 'endpoint'
               ? core.endpoints.has(id) || [...core.endpoints.values()].some((e) => e.technology === id)
-              : true;
-      if (!exists) throw ariError(422, 'Event source does not exist');
-    }
-    for (const s of list) {
-      const i = s.indexOf(':');
-      const scheme = s.slice(0, i);
-      const id = s.slice(i + 1);
+              : true
+        : scheme === 'channel'
+          ? a.channels.has(id)
+          : scheme === 'bridge'
+            ? a.bridges.has(id)
+            : scheme === 'endpoint'
+              ? a.endpoints.has(id)
+              : a.devices.has(id);
+      if (!exists)
+        throw ariError(422, add ? 'Event source does not exist' : 'Event source was not subscribed to');
+      return { scheme, id };
+    });
+    for (const { scheme, id } of parsed) {
       if (scheme === 'channel') {
         if (add) a.channels.add(id);
         else a.channels.delete(id);
@@ -91,6 +98,7 @@ export function miscHandlers(core: Core): HandlerTable {
       } else if (add) a.devices.add(id);
       else a.devices.delete(id);
     }
+    return a;
   };
   const info = () => ({
     build: {
@@ -164,23 +172,29 @@ export function miscHandlers(core: Core): HandlerTable {
         throw ariError(404, 'Endpoint not found');
       return { status: 202 };
     },
-    'deviceStates.list': () => {
-      const names = new Set([...core.deviceStates.keys()]);
-      return ok([...names].map((name) => ({ name, state: core.deviceState(name) })));
-    },
+    'deviceStates.list': () =>
+      ok(
+        [...core.deviceStates.keys()]
+          .filter((n) => n.startsWith('Stasis:'))
+          .map((name) => ({ name, state: core.deviceState(name) })),
+      ),
     'deviceStates.get': (a) => ok({ name: a.deviceName, state: core.deviceState(a.deviceName as string) }),
     'deviceStates.update': (a) => {
       const name = a.deviceName as string;
-      if (!name.startsWith('Stasis:')) throw ariError(409, 'Uncontrolled device specified');
-      if (!DeviceStates.includes(a.deviceState as string)) throw ariError(400, 'Invalid device state');
-      core.deviceStates.set(name, a.deviceState as string);
-      core.emit('DeviceStateChanged', { device_state: { name, state: a.deviceState } }, { device: name });
+      if (!name.toLowerCase().startsWith('stasis:')) throw ariError(409, 'Uncontrolled device specified');
+      if (name.length === 7) throw ariError(404, 'Device name is missing');
+      const state = String(a.deviceState ?? '').toUpperCase();
+      if (!DeviceStates.includes(state)) throw ariError(500, 'Unknown device');
+      const prev = core.deviceStates.get(name);
+      core.deviceStates.set(name, state);
+      if (prev !== state)
+        core.emit('DeviceStateChanged', { device_state: { name, state } }, { device: name });
       return noContent();
     },
     'deviceStates.delete': (a) => {
       const name = a.deviceName as string;
-      if (!name.startsWith('Stasis:')) throw ariError(409, 'Uncontrolled device specified');
-      if (!core.deviceStates.has(name)) throw ariError(404, 'Device name is missing');
+      if (!name.toLowerCase().startsWith('stasis:')) throw ariError(409, 'Uncontrolled device specified');
+      if (name.length === 7) throw ariError(404, 'Device name is missing');
       core.deviceStates.delete(name);
       return noContent();
     },
@@ -215,16 +229,10 @@ export function miscHandlers(core: Core): HandlerTable {
     },
     'applications.list': () => ok([...core.apps.values()].filter((a) => a.sink).map((a) => appJson(core, a))),
     'applications.get': (a) => ok(appJson(core, application(a.applicationName as string))),
-    'applications.subscribe': (a) => {
-      const app = application(a.applicationName as string);
-      parseSources(a.eventSource, app, true);
-      return ok(appJson(core, app));
-    },
-    'applications.unsubscribe': (a) => {
-      const app = application(a.applicationName as string);
-      parseSources(a.eventSource, app, false);
-      return ok(appJson(core, app));
-    },
+    'applications.subscribe': (a) =>
+      ok(appJson(core, parseSources(a.eventSource, a.applicationName as string, true))),
+    'applications.unsubscribe': (a) =>
+      ok(appJson(core, parseSources(a.eventSource, a.applicationName as string, false))),
     'applications.filter': (a) => ok(appJson(core, application(a.applicationName as string))),
     'events.userEvent': (a) => {
       const app = core.apps.get(a.application as string);

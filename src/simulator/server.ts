@@ -81,7 +81,8 @@ export class SimServer {
     if (this.refuseTimer) clearTimeout(this.refuseTimer);
     const old = this.net;
     this.net = undefined;
-    if (old) await new Promise<void>((r) => old.close(() => r()));
+    // Stop listening at once; close()'s callback would wait for every open connection to end.
+    old?.close();
     this.refuseTimer = setTimeout(() => {
       this.refuseTimer = undefined;
       void this.listen(this.port).catch(() => undefined);

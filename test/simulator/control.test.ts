@@ -34,8 +34,9 @@ describe('simulator: auth, parameters and errors', () => {
     const miss = await ari(sim, 'POST', `/bridges/${b.body.id}/addChannel`);
     expect(miss.status).to.equal(400);
     expect(miss.body.message).to.be.a('string');
-    const dev = await ari(sim, 'PUT', '/deviceStates/Stasis:queue1', {});
-    expect(dev.status).to.equal(400);
+    const dev = await ari(sim, 'PUT', '/deviceStates/Stasis:queue1', { deviceState: 'BOGUS' });
+    expect(dev.body).to.deep.equal({ message: 'Unknown device' });
+    expect((await ari(sim, 'PUT', '/deviceStates/Local:x', { deviceState: 'BUSY' })).status).to.equal(409);
     const ok = await ari(sim, 'PUT', '/deviceStates/Stasis:queue1', { deviceState: 'INUSE' });
     expect(ok.status).to.equal(204);
     expect((await ari(sim, 'GET', '/deviceStates/Stasis:queue1')).body).to.deep.equal({
