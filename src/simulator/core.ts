@@ -256,6 +256,7 @@ export class Core {
       ...(init.endpoint ? { endpoint: init.endpoint } : {}),
     };
     this.channels.set(id, c);
+    this.indexChannel(c, true);
     if (init.endpoint) this.updateEndpointDevice(init.endpoint);
     return c;
   }
@@ -274,6 +275,8 @@ export class Core {
 
   setState(c: SimChannel, state: SimChannel['state']): void {
     if (c.state === state || c.destroyed) return;
+    if (c.state === 'Ringing') this.countRinging(c, -1);
+    if (state === 'Ringing') this.countRinging(c, 1);
     c.state = state;
     this.emit('ChannelStateChange', { channel: channelJson(c) }, { channels: [c] });
     if (c.endpoint) this.updateEndpointDevice(c.endpoint);
@@ -334,6 +337,8 @@ export class Core {
       { channels: [c] },
     );
     this.channels.delete(c.id);
+    this.indexChannel(c, false);
+    if (c.state === 'Ringing') this.countRinging(c, -1);
     for (const a of this.apps.values()) a.channels.delete(c.id);
     if (c.endpoint) this.updateEndpointDevice(c.endpoint);
     for (const sid of c.snoops) {
@@ -343,23 +348,34 @@ export class Core {
   }
 
   // ---- endpoints and device states -----------------------------------------------------
+  /** Channel ids per endpoint and ringing counts, so device state costs O(1) per change at scale. */
+  private readonly endpointIndex = new Map<string, Set<string>>();
+  private readonly ringingCount = new Map<string, number>();
+
   endpointChannels(key: string): string[] {
-    const ids: string[] = [];
-    for (const c of this.channels.values()) if (c.endpoint === key) ids.push(c.id);
-    return ids;
+    return [...(this.endpointIndex.get(key) ?? [])];
+  }
+  private indexChannel(c: SimChannel, add: boolean): void {
+    if (!c.endpoint) return;
+    let set = this.endpointIndex.get(c.endpoint);
+    if (!set) this.endpointIndex.set(c.endpoint, (set = new Set()));
+    if (add) set.add(c.id);
+    else set.delete(c.id);
+  }
+  private countRinging(c: SimChannel, delta: number): void {
+    if (!c.endpoint) return;
+    this.ringingCount.set(c.endpoint, (this.ringingCount.get(c.endpoint) ?? 0) + delta);
   }
   private updateEndpointDevice(key: string): void {
     const ep = this.endpoints.get(key);
     if (!ep) return;
-    const busy = this.endpointChannels(key).length > 0;
-    const ringing =
-      busy && [...this.channels.values()].some((c) => c.endpoint === key && c.state === 'Ringing');
+    const busy = (this.endpointIndex.get(key)?.size ?? 0) > 0;
+    const ringing = (this.ringingCount.get(key) ?? 0) > 0;
     const state =
       ep.behaviour === 'unavailable' ? 'UNAVAILABLE' : ringing ? 'RINGING' : busy ? 'INUSE' : 'NOT_INUSE';
-    const prev = this.deviceStates.get(key);
-    if (prev === state) return;
+    const prev = this.deviceStates.get(key) ?? 'NOT_INUSE';
     this.deviceStates.set(key, state);
-    if (prev !== undefined)
+    if (prev !== state)
       this.emit('DeviceStateChanged', { device_state: { name: key, state } }, { device: key });
   }
   deviceState(name: string): string {
@@ -387,6 +403,8 @@ export class Core {
       a.devices.clear();
     }
     this.deviceStates.clear();
+    this.endpointIndex.clear();
+    this.ringingCount.clear();
     this.pendingDials.clear();
     this.resetEndpoints();
     this.outbound = { ...DefaultOutboundProfile };

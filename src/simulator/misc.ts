@@ -154,7 +154,10 @@ export function miscHandlers(core: Core): HandlerTable {
     },
     'endpoints.list': () => ok([...core.endpoints.keys()].map(endpointJson)),
     'endpoints.listByTech': (a) => {
-      const keys = [...core.endpoints.entries()].filter(([, e]) => e.technology === a.tech).map(([k]) => k);
+      const tech = String(a.tech).toLowerCase();
+      const keys = [...core.endpoints.entries()]
+        .filter(([, e]) => e.technology.toLowerCase() === tech)
+        .map(([k]) => k);
       if (!keys.length) throw ariError(404, 'No Endpoints found - invalid tech ' + String(a.tech));
       return ok(keys.map(endpointJson));
     },
