@@ -5,7 +5,7 @@ import type { EngineMetrics } from '../metrics/index.js';
 import { reconnectDelay } from './backoff.js';
 import { AriBridgeHandle } from './bridge.js';
 import { AriCall, type CallRuntime } from './call.js';
-import { AriNotFoundError, OriginateFailedError, isGone } from './errors.js';
+import { AriNotFoundError, AriUnauthorizedError, OriginateFailedError, isGone } from './errors.js';
 import { AriEventStream } from './event-stream.js';
 import type { AriBridge, AriChannel, AriEvent, PlaybackEvent, RecordingEvent } from './model.js';
 import type { Bridge, Call, OriginateOptions, Telephony } from './port.js';
@@ -83,6 +83,7 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       try {
         rest = await loadAriRest({ ...options, timeoutMs: options.restTimeoutMs, metrics: options.metrics });
       } catch (err) {
+        if (err instanceof AriUnauthorizedError) throw err;
         const delay = reconnectDelay(attempt, options.reconnectMinMs, options.reconnectMaxMs);
         options.logger.warn('ARI api-docs not loaded, retrying', { error: (err as Error).message, retryInMs: delay });
         await new Promise((r) => setTimeout(r, delay));
@@ -332,7 +333,12 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       for (const id of plan.failExpected) {
         const e = this.expected.get(id);
         this.expected.delete(id);
-        e?.reject(new OriginateFailedError(id, 0, 'gone during ARI outage', e.dialStatus));
+        e?.reject(new OriginateFailedError(id, 0, 'channel gone while ARI events were not flowing'));
+      }
+      for (const channel of plan.startExpected) {
+        const e = this.expected.get(channel.id);
+        this.expected.delete(channel.id);
+        e?.resolve(this.startCall(channel, []));
       }
       for (const id of plan.forgetBridges) this.bridges.get(id)?.markDestroyed();
       await Promise.all([
@@ -343,6 +349,7 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       for (const channel of plan.adopt) this.runHandler(this.startCall(channel, [], true));
       const m = this.options.metrics?.ariResyncs;
       m?.inc({ action: 'ended' }, plan.endCalls.length + plan.failExpected.length);
+      m?.inc({ action: 'started' }, plan.startExpected.length);
       m?.inc({ action: 'hungup' }, plan.hangup.length);
       m?.inc({ action: 'adopted' }, plan.adopt.length);
       m?.inc({ action: 'bridge_destroyed' }, plan.destroyBridges.length);

@@ -10,6 +10,7 @@ export type AriErrorCode =
   | 'ARI_ALLOCATION_FAILED'
   | 'ARI_TIMEOUT'
   | 'ARI_UNAVAILABLE'
+  | 'ARI_UNAUTHORIZED'
   | 'ARI_FAILED'
   | 'ORIGINATE_FAILED';
 
@@ -60,6 +61,11 @@ export class AriTimeoutError extends AriError {
 /** Asterisk is not reachable (connection refused, socket down). */
 export class AriUnavailableError extends AriError {
   override name = 'AriUnavailableError';
+}
+
+/** Asterisk refused our ARI credentials: a configuration error, not worth retrying. */
+export class AriUnauthorizedError extends AriError {
+  override name = 'AriUnauthorizedError';
 }
 
 /** An originated channel ended before reaching Stasis: busy (17), no answer (19), failure... */

@@ -1,6 +1,6 @@
 import ari from 'ari-client';
 import type { EngineMetrics } from '../metrics/index.js';
-import { AriTimeoutError, classifyAriError } from './errors.js';
+import { AriTimeoutError, AriUnauthorizedError, classifyAriError } from './errors.js';
 
 export const DefaultRestTimeoutMs = 5000;
 
@@ -25,6 +25,7 @@ export interface AriRestOptions {
 
 /** Loads the api-docs through ari-client; rejects when Asterisk does not answer or refuses us. */
 export async function loadAriRest(options: AriRestOptions): Promise<AriRest> {
+  await checkCredentials(options);
   const client = (await quietly(() => ari.connect(options.url, options.user, options.password))) as unknown as ClientSurface & {
     _swagger?: { apis?: { events?: { models?: Record<string, unknown> } } };
   };
@@ -75,5 +76,21 @@ async function quietly<T>(load: () => PromiseLike<T>): Promise<T> {
     return await load();
   } finally {
     console.log = original;
+  }
+}
+
+/**
+ * ari-client reports a 401 on the api-docs as an opaque swagger failure; ask once ourselves so wrong
+ * credentials stop the engine with a clear error instead of being retried forever.
+ */
+async function checkCredentials(options: AriRestOptions): Promise<void> {
+  const auth = Buffer.from(`${options.user}:${options.password}`).toString('base64');
+  const res = await fetch(new URL('/ari/api-docs/resources.json', options.url), {
+    headers: { Authorization: `Basic ${auth}` },
+    signal: AbortSignal.timeout(options.timeoutMs ?? DefaultRestTimeoutMs),
+  });
+  await res.body?.cancel();
+  if (res.status === 401 || res.status === 403) {
+    throw new AriUnauthorizedError('ARI_UNAUTHORIZED', `Asterisk refused the ARI credentials of user "${options.user}" (HTTP ${res.status}): check ARI_USER/ARI_PASSWORD and ari.conf`);
   }
 }

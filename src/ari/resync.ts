@@ -21,6 +21,8 @@ export interface ResyncPlan {
   endCalls: string[];
   /** Originates/snoops whose channel is gone: they failed unseen. */
   failExpected: string[];
+  /** Originates/snoops already in our app: their StasisStart was lost in the outage. */
+  startExpected: AriChannel[];
   /** Channels in our app that the engine does not know (arrived or orphaned during the outage). */
   hangup: string[];
   adopt: AriChannel[];
@@ -51,6 +53,7 @@ export function isOurBridgeName(name: string | undefined, app: string): boolean 
 /**
  * The re-sync rule after a reconnect, as a pure function: Asterisk's lists are the truth.
  * - a call or expected channel Asterisk no longer has → ended / failed (we missed its end);
+ * - an expected channel already executing Stasis for our app → started (we missed its StasisStart);
  * - a channel in our app we do not know → hung up (default), or adopted and run as a new inbound call
  *   (ARI_ORPHAN_POLICY=adopt), since no flow state for it survives;
  * - a bridge we own that is gone → forgotten; a bridge named for our app that nobody here owns and
@@ -60,7 +63,7 @@ export function planResync(input: ResyncInput): ResyncPlan {
   const live = new Map(input.liveChannels.map((c) => [c.id, c]));
   const known = new Set(input.calls);
   const expected = new Set(input.expected);
-  const plan: ResyncPlan = { endCalls: [], failExpected: [], hangup: [], adopt: [], forgetBridges: [], destroyBridges: [] };
+  const plan: ResyncPlan = { endCalls: [], failExpected: [], startExpected: [], hangup: [], adopt: [], forgetBridges: [], destroyBridges: [] };
 
   for (const id of known) if (!live.has(id)) plan.endCalls.push(id);
   for (const id of expected) if (!live.has(id)) plan.failExpected.push(id);
@@ -69,6 +72,7 @@ export function planResync(input: ResyncInput): ResyncPlan {
   for (const channel of input.liveChannels) {
     if (known.has(channel.id) || expected.has(channel.id)) {
       kept.add(channel.id);
+      if (expected.has(channel.id) && inOurApp(channel, input.app)) plan.startExpected.push(channel);
       continue;
     }
     if (!inOurApp(channel, input.app)) continue;

@@ -13,6 +13,11 @@ process.on('unhandledRejection', (reason) => {
 });
 
 const engine = await startEngine(config, logger, metrics);
+engine.ari.catch((err: Error) => {
+  // Wrong credentials and the like: retrying cannot help, so say why and stop.
+  logger.error(`cannot use Asterisk: ${err.message}`);
+  process.exit(78);
+});
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

@@ -75,3 +75,21 @@ describe('ari/resync: reconcile after reconnect', () => {
     expect(plan.destroyBridges).to.deep.equal(['ownerless']);
   });
 });
+
+describe('ari/resync: originates that reached Stasis during the outage', () => {
+  it('starts an expected channel already in our app, keeps waiting for one still ringing', () => {
+    const ringing = { ...channel('ringing'), dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' } };
+    const plan = planResync({
+      app: 'tongdai',
+      policy: 'hangup',
+      calls: [],
+      expected: ['answered', 'ringing'],
+      bridges: [],
+      liveChannels: [channel('answered', 'tongdai,'), ringing],
+      liveBridges: [],
+    });
+    expect(plan.startExpected.map((c) => c.id)).to.deep.equal(['answered']);
+    expect(plan.failExpected).to.deep.equal([]);
+    expect(plan.hangup).to.deep.equal([]);
+  });
+});
