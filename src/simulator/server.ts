@@ -23,8 +23,8 @@ export interface RecordedRequest {
 
 export interface InjectedResponse {
   method?: string;
-  /** Regular expression source matched against the path (with /ari prefix, without query). */
-  path: string;
+  /** Matched against the path without query, both with and without the /ari prefix (RegExp or its source). */
+  path: string | RegExp;
   status: number;
   body?: unknown;
   /** How many requests it answers; omitted = until cleared. */
@@ -209,9 +209,12 @@ export class SimServer {
       if (this.recorded.length > MaxRecordedRequests)
         this.recorded.splice(0, this.recorded.length - MaxRecordedRequests);
       if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-      const inj = this.injected.find(
-        (i) => (!i.method || i.method.toUpperCase() === method) && new RegExp(i.path).test(url.pathname),
-      );
+      const short = url.pathname.slice(4) || '/';
+      const inj = this.injected.find((i) => {
+        if (i.method && i.method.toUpperCase() !== method) return false;
+        const re = new RegExp(i.path);
+        return re.test(url.pathname) || re.test(short);
+      });
       if (inj) {
         if (inj.times !== undefined && --inj.times <= 0) this.injected.splice(this.injected.indexOf(inj), 1);
         this.send(res, { status: inj.status, body: inj.body });
