@@ -59,7 +59,10 @@ export class SimControlClient implements SimControlApi {
     return this.call<number>('injectRaw', text, ...(app === undefined ? [] : [app]));
   }
   injectResponse(r: InjectedResponse) {
-    return this.call<void>('injectResponse', r);
+    return this.call<void>('injectResponse', {
+      ...r,
+      path: r.path instanceof RegExp ? r.path.source : r.path,
+    });
   }
   clearInjectedResponses() {
     return this.call<void>('clearInjectedResponses');

@@ -142,7 +142,7 @@ export class SimControl implements SimControlApi {
   }
 
   async injectResponse(r: InjectedResponse): Promise<void> {
-    new RegExp(r.path);
+    new RegExp(r.path); // fail fast on a bad pattern
     this.server.injected.push({ ...r });
   }
 

@@ -107,6 +107,17 @@ describe('simulator: control side and faults', () => {
     });
     expect((await ari(sim, 'GET', '/asterisk/info')).status).to.equal(503);
     expect((await ari(sim, 'GET', '/asterisk/info')).status).to.equal(200);
+    await sim.control.injectResponse({
+      method: 'POST',
+      path: /^\/channels$/,
+      status: 500,
+      body: { error: 'Allocation failed' },
+      times: 2,
+    });
+    expect((await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/agent1', app: 'x' })).body).to.deep.equal({
+      error: 'Allocation failed',
+    });
+    await sim.control.clearInjectedResponses();
     const reqs = await ctl.requests();
     expect(reqs.filter((r) => r.path === '/ari/asterisk/info')).to.have.length(2);
     await ctl.injectEvent({ type: 'ChannelUserevent', eventname: 'x' });
