@@ -348,7 +348,7 @@ export class Media {
       'recordings.copyStored': (a) => {
         const s = stored(a.recordingName as string);
         const dest = a.destinationRecordingName as string | undefined;
-        if (!dest) throw ariError(400, 'Destination recording name must be specified');
+        if (!dest) throw ariError(400, 'Invalid destination recording name');
         if (core.stored.has(dest))
           throw ariError(409, 'A recording with the same name already exists on the system');
         const file = this.filePath(dest, s.format);
