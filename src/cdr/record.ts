@@ -108,7 +108,10 @@ export const RecordsQueueName = 'call-records';
 export interface RecordsJob {
   records: CallRecordInput[];
 }
-/** A job id derived from its records, so a retried hand-off never enqueues the same batch twice. */
+/**
+ * A job id derived from its records, so a retried hand-off never enqueues the same batch twice.
+ * Dots, not colons: BullMQ refuses custom ids with ':' (they collide with its key layout).
+ */
 export function recordsJobId(records: Array<{ callId: string }>): string {
-  return `records:${records[0]?.callId ?? 'empty'}:${records.length}:${records[records.length - 1]?.callId ?? ''}`;
+  return `records.${records[0]?.callId ?? 'empty'}.${records.length}.${records[records.length - 1]?.callId ?? ''}`;
 }
