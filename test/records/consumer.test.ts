@@ -24,7 +24,7 @@ async function queueIsEmpty(queue: Queue): Promise<boolean> {
     'delayed',
     'completed',
     'failed',
-    'paused',
+    'waiting-children',
     'prioritized',
   );
   return Object.values(counts).every((n) => n === 0);
