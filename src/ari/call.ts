@@ -24,6 +24,10 @@ export interface CallRuntime {
   readonly logger: Logger;
   readonly playbacks: Map<string, (event: PlaybackEvent) => void>;
   readonly recordings: Map<string, (event: RecordingEvent) => void>;
+  /** A leg we are creating (originate, snoop), for the call records. */
+  noteOriginating(channelId: string, direction: 'outbound' | 'internal', parentCallId?: string, to?: string): void;
+  /** We are hanging this channel up (so the hang-up is ours, not the remote party's). */
+  noteLocalHangup(channelId: string): void;
   /** Registers a channel id whose StasisStart we expect (snoop, originate) before acting. */
   expectStasis(channelId: string, signal?: AbortSignal): { call: Promise<Call>; cancel(err: Error): void };
 }
@@ -146,6 +150,7 @@ export class AriCall implements Call {
 
   async hangup(reason: HangupReason = 'normal'): Promise<void> {
     if (this.ended) return;
+    this.rt.noteLocalHangup(this.channel.id);
     try {
       await this.rt.rest.call('channels', 'hangup', { channelId: this.channel.id, reason });
     } catch (err) {
@@ -286,6 +291,7 @@ export class AriCall implements Call {
 
   async snoop(options: SnoopOptions): Promise<Call> {
     const snoopId = randomUUID();
+    this.rt.noteOriginating(snoopId, 'internal', this.callId);
     const expected = this.rt.expectStasis(snoopId);
     try {
       await this.op('channels', 'snoopChannelWithId', {

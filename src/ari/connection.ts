@@ -35,11 +35,17 @@ interface Expected {
 }
 
 interface ConnectionEvents {
-  /** Every ARI event after the connection has applied it (records, dashboards listen here). */
-  event: [AriEvent];
+  /** Every ARI event after the connection has applied it (records, dashboards listen here), with when it reached our socket. */
+  event: [AriEvent, number];
   /** Events flow again and Asterisk's state has been reconciled. */
   resynced: [{ downMs: number; resyncMs: number; ended: number; hungUp: number; adopted: number; bridgesDestroyed: number }];
   disconnected: [];
+  /** A leg we are about to create (before its first event can arrive). */
+  originating: [{ channelId: string; direction: 'outbound' | 'internal'; parentCallId?: string; to?: string }];
+  /** We asked Asterisk to hang this channel up. */
+  localHangup: [string];
+  /** A call or leg that ended while events were not flowing: its end was never seen. */
+  lost: [string];
 }
 
 /**
@@ -61,7 +67,7 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
     private readonly options: AriConnectionOptions,
   ) {
     super();
-    stream.on('event', (event) => this.dispatch(event));
+    stream.on('event', (event, receivedAt) => this.dispatch(event, receivedAt));
     stream.on('disconnected', () => this.emit('disconnected'));
     stream.on('reconnected', ({ downMs }) => void this.resync(downMs));
   }
@@ -143,6 +149,14 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
     this.options.metrics?.activeCalls.set(0);
   }
 
+  noteOriginating(channelId: string, direction: 'outbound' | 'internal', parentCallId?: string, to?: string): void {
+    this.emit('originating', { channelId, direction, ...(parentCallId ? { parentCallId } : {}), ...(to ? { to } : {}) });
+  }
+
+  noteLocalHangup(channelId: string): void {
+    this.emit('localHangup', channelId);
+  }
+
   expectStasis(channelId: string, signal?: AbortSignal): { call: Promise<Call>; cancel(err: Error): void } {
     let entry!: Expected;
     const call = new Promise<Call>((resolve, reject) => {
@@ -168,6 +182,7 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
 
   async originate(options: OriginateOptions): Promise<Call> {
     const channelId = options.channelId ?? randomUUID();
+    this.noteOriginating(channelId, 'outbound', options.parentCallId, dialedNumber(options.endpoint));
     // Subscribe before acting: StasisStart may arrive before the REST answer does.
     const expected = this.expectStasis(channelId, options.signal);
     try {
@@ -185,11 +200,12 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       expected.cancel(err as Error);
       throw err;
     }
-    if (options.signal?.aborted) {
-      await this.rest.call('channels', 'hangup', { channelId }).catch(() => undefined);
-    } else {
-      options.signal?.addEventListener('abort', () => void this.rest.call('channels', 'hangup', { channelId }).catch(() => undefined), { once: true });
-    }
+    const cancel = () => {
+      this.noteLocalHangup(channelId);
+      return this.rest.call('channels', 'hangup', { channelId }).catch(() => undefined);
+    };
+    if (options.signal?.aborted) await cancel();
+    else options.signal?.addEventListener('abort', () => void cancel(), { once: true });
     return expected.call;
   }
 
@@ -236,7 +252,7 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
     call.end(cause);
   }
 
-  private dispatch(event: AriEvent): void {
+  private dispatch(event: AriEvent, receivedAt: number): void {
     switch (event.type) {
       case 'StasisStart': {
         const expected = this.expected.get(event.channel.id);
@@ -308,7 +324,7 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       default:
         break;
     }
-    if (this.listenerCount('event') > 0) this.emit('event', event);
+    if (this.listenerCount('event') > 0) this.emit('event', event, receivedAt);
   }
 
   /** After a reconnect: reconcile what we believe with what Asterisk has (see resync.ts for the rule). */
@@ -329,8 +345,12 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
         liveChannels,
         liveBridges,
       });
-      for (const id of plan.endCalls) this.endCall(id);
+      for (const id of plan.endCalls) {
+        this.endCall(id);
+        this.emit('lost', id);
+      }
       for (const id of plan.failExpected) {
+        this.emit('lost', id);
         const e = this.expected.get(id);
         this.expected.delete(id);
         e?.reject(new OriginateFailedError(id, 0, 'channel gone while ARI events were not flowing'));
@@ -342,7 +362,7 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       }
       for (const id of plan.forgetBridges) this.bridges.get(id)?.markDestroyed();
       await Promise.all([
-        ...plan.hangup.map((id) => this.rest.call('channels', 'hangup', { channelId: id }).catch(() => undefined)),
+        ...plan.hangup.map((id) => (this.noteLocalHangup(id), this.rest.call('channels', 'hangup', { channelId: id }).catch(() => undefined))),
         ...plan.destroyBridges.map((id) => this.rest.call('bridges', 'destroy', { bridgeId: id }).catch(() => undefined)),
         this.settleMissedPlaybacks(),
       ]);
@@ -387,4 +407,12 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       }),
     );
   }
+}
+
+/** The number or resource an endpoint dials: PJSIP/+84901234567@trunk → +84901234567, PJSIP/agent1 → agent1. */
+export function dialedNumber(endpoint: string): string {
+  const resource = endpoint.slice(endpoint.indexOf('/') + 1);
+  const at = resource.indexOf('@');
+  const beforeAt = at >= 0 ? resource.slice(0, at) : resource;
+  return (beforeAt.includes('/') ? beforeAt.slice(beforeAt.lastIndexOf('/') + 1) : beforeAt).slice(0, 64);
 }

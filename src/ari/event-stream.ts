@@ -28,7 +28,8 @@ export interface EventStreamOptions {
 }
 
 interface StreamEvents {
-  event: [AriEvent];
+  /** The event, and when its bytes reached our socket (performance.now()). */
+  event: [AriEvent, number];
   /** The socket is open again after a drop; `downMs` is how long events were not flowing. */
   reconnected: [{ downMs: number; attempts: number }];
   disconnected: [{ reason: string }];
@@ -49,6 +50,8 @@ export class AriEventStream extends EventEmitter<StreamEvents> {
   private awaitingPong = false;
   private wake: (() => void) | undefined;
   private readonly warnedTypes = new Set<string>();
+  /** When the socket chunk holding the current frames arrived: frames parsed later in the same chunk queue behind earlier ones. */
+  private chunkAt = 0;
 
   constructor(private readonly options: EventStreamOptions) {
     super();
@@ -137,6 +140,8 @@ export class AriEventStream extends EventEmitter<StreamEvents> {
 
   private adopt(ws: WebSocket): void {
     this.ws = ws;
+    // ws keeps its net.Socket as _socket; stamping its chunks measures receive → handler honestly.
+    (ws as unknown as { _socket?: NodeJS.EventEmitter })._socket?.prependListener('data', () => (this.chunkAt = performance.now()));
     ws.on('message', (data: WebSocket.RawData) => this.receive(data));
     ws.on('pong', () => (this.awaitingPong = false));
     ws.on('error', (err) => this.options.logger.warn('ARI events socket error', { error: err.message }));
@@ -218,7 +223,7 @@ export class AriEventStream extends EventEmitter<StreamEvents> {
     }
     this.options.metrics?.ariEvents.inc({ type });
     try {
-      this.emit('event', event);
+      this.emit('event', event, this.chunkAt || performance.now());
     } catch (err) {
       // A handler bug on one call must not take the socket (and every other call) down with it.
       this.options.logger.error('ARI event handler failed', { type, error: (err as Error).message, stack: (err as Error).stack });

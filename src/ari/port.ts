@@ -119,6 +119,8 @@ export interface OriginateOptions {
   variables?: Record<string, string>;
   args?: string[];
   originator?: string;
+  /** The call this leg serves (agent leg of an inbound call): links the legs in the records. */
+  parentCallId?: string;
   signal?: AbortSignal;
 }
 

@@ -13,6 +13,10 @@ export interface TimelineStart {
   /** The leg this one was created for (an agent leg's inbound call). */
   parentCallId?: string | null;
   conversationId?: string | null;
+  /** The number dialed, when the dialplan passed it (Stasis(app,inbound,${EXTEN})). */
+  did?: string;
+  /** The destination of a leg we originated (from its dial string). */
+  to?: string;
 }
 
 /** Keys stay out of the records while a flow collects card data or other secrets. */
@@ -46,12 +50,12 @@ export class CallTimeline {
       parentCallId: start.parentCallId ?? null,
       direction: start.direction,
       channelId: channel.id,
-      fromNumber: start.direction === 'inbound' ? channel.caller?.number || null : channel.connected?.number || channel.caller?.number || null,
-      toNumber: start.direction === 'inbound' ? channel.dialplan?.exten || null : channel.caller?.number || null,
-      did: start.direction === 'inbound' ? channel.dialplan?.exten || null : null,
+      fromNumber: channel.caller?.number || null,
+      toNumber: start.direction === 'inbound' ? start.did || channel.dialplan?.exten || null : start.to || channel.connected?.number || null,
+      did: start.direction === 'inbound' ? start.did || channel.dialplan?.exten || null : null,
       language: channel.language || null,
       startedAt,
-      answeredAt: channel.state === 'Up' && start.direction === 'inbound' ? null : null,
+      answeredAt: null,
       ringSeconds: 0,
       waitSeconds: 0,
       talkSeconds: 0,

@@ -1,9 +1,18 @@
 import { z } from 'zod';
 
 /** Booleans in the environment are spelled out; anything else is a mistake worth refusing. */
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
-const port = z.coerce.number().int().min(1).max(65535);
-const ms = z.coerce.number().int().min(1);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+const port = z.coerce
+  .number({ error: 'must be a port number from 1 to 65535' })
+  .int({ error: 'must be a port number from 1 to 65535' })
+  .min(1, 'must be a port number from 1 to 65535')
+  .max(65535, 'must be a port number from 1 to 65535');
+const ms = z.coerce
+  .number({ error: 'must be a whole number of milliseconds (1 or more)' })
+  .int({ error: 'must be a whole number of milliseconds (1 or more)' })
+  .min(1, 'must be a whole number of milliseconds (1 or more)');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
 /**
@@ -47,6 +56,12 @@ export const configSchema = z.object({
   RECORDS_JOBS_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(64),
   RECORDS_LOCK_MS: ms.default(30_000),
   RECORDS_RETENTION_MONTHS: z.coerce.number().int().min(0).max(1200).default(0),
+
+  ENGINE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." or "-" only')
+    .default('engine-1'),
+  OUTBOX_DIR: z.string().min(1).default('data/outbox'),
 
   WELCOME_SOUND: z.string().min(1).default('sound:hello-world'),
   DEFAULT_LANGUAGE: z

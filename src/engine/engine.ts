@@ -2,6 +2,8 @@ import type http from 'node:http';
 import { Redis } from 'ioredis';
 import { createApi, listen, postgresCheck, redisCheck } from '../api/index.js';
 import { AriConnection } from '../ari/index.js';
+import { type RecordsPipeline, startRecordsPipeline } from '../cdr/pipeline.js';
+import { assertNoEviction } from '../records/redis-policy.js';
 import type { Config } from '../config/index.js';
 import { createKnex, type Knex } from '../db/index.js';
 import type { Logger } from '../log/index.js';
@@ -10,6 +12,7 @@ import { welcomeFlow } from './welcome-flow.js';
 
 export interface Engine {
   server: http.Server;
+  records: RecordsPipeline;
   /** Resolves once the first connection to Asterisk is up (it retries until then). */
   ari: Promise<AriConnection>;
   close(): Promise<void>;
@@ -21,8 +24,11 @@ export interface Engine {
  */
 export async function startEngine(config: Config, logger: Logger, metrics: EngineMetrics): Promise<Engine> {
   const db: Knex = createKnex(config.DATABASE_URL);
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (err) => logger.warn('redis error', { error: err.message }));
+  // An evicting Redis silently drops queued records and live state: refuse to start on one.
+  await redis.connect();
+  await assertNoEviction(redis);
 
   let connection: AriConnection | undefined;
   let closing = false;
@@ -43,6 +49,7 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
   const server = await listen(app, config.HTTP_HOST, config.HTTP_PORT);
   logger.info('HTTP API listening', { host: config.HTTP_HOST, port: config.HTTP_PORT });
 
+  let records: RecordsPipeline | undefined;
   const ari = AriConnection.connect({
     url: config.ARI_URL,
     user: config.ARI_USER,
@@ -57,18 +64,32 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
   }).then(async (c) => {
     connection = c;
     if (closing) await c.close();
+    records = await startRecordsPipeline({
+      source: c,
+      redis,
+      db,
+      prefix: config.REDIS_PREFIX,
+      dir: config.OUTBOX_DIR,
+      name: config.ENGINE_NAME,
+      logger,
+    });
     c.onCall(welcomeFlow({ welcomeSound: config.WELCOME_SOUND, language: config.DEFAULT_LANGUAGE }));
     return c;
   });
 
   return {
     server,
+    get records() {
+      if (!records) throw new Error('records pipeline starts with the first ARI connection');
+      return records;
+    },
     ari,
     async close() {
       closing = true;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await connection?.close();
+      await records?.close();
       redis.disconnect();
       await db.destroy();
     },

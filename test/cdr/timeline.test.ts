@@ -74,12 +74,12 @@ describe('cdr/timeline: ARI events → call record', () => {
 
   it('outbound attempts: busy (17), no answer (19) and answered legs linked to their parent', () => {
     const id = 'a3f1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b';
-    const out = (s: Partial<AriChannel> = {}) => channel({ id, caller: { name: '', number: '+989121234567' }, dialplan: { context: 'tongdai-outbound', exten: 's', priority: 1 }, ...s });
-    const busy = new CallTimeline({ channel: out(), direction: 'outbound' });
+    const out = (s: Partial<AriChannel> = {}) => channel({ id, caller: { name: 'Tongdai', number: '+842838220000' }, dialplan: { context: 'tongdai-outbound', exten: 's', priority: 1 }, ...s });
+    const busy = new CallTimeline({ channel: out(), direction: 'outbound', to: '+989121234567' });
     busy.add(ev('Dial', 1, { peer: out(), dialstatus: 'BUSY' }));
     busy.add(ev('ChannelHangupRequest', 1, { cause: 17 }));
     busy.add(ev('ChannelDestroyed', 1, { cause: 17, cause_txt: 'User busy' }));
-    expect(busy.finish()).to.include({ disposition: 'busy', hangupCause: 17, callId: id, toNumber: '+989121234567' });
+    expect(busy.finish()).to.include({ disposition: 'busy', hangupCause: 17, callId: id, fromNumber: '+842838220000', toNumber: '+989121234567' });
 
     const noAnswer = new CallTimeline({ channel: out(), direction: 'outbound' });
     noAnswer.add(ev('ChannelStateChange', 0.2, { channel: out({ state: 'Ringing' }) }));
