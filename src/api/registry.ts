@@ -109,6 +109,8 @@ export class RouteRegistry {
         res,
         setStatus: (s) => (status = s),
       });
+      // A handler that answered itself (content negotiation, e.g. CSV) is done.
+      if (res.headersSent) return;
       res.status(status);
       if (spec.produces) res.type(spec.produces).send(result);
       else if (spec.response) res.json(spec.response.parse(result));

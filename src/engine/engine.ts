@@ -4,6 +4,7 @@ import { createApi, listen, postgresCheck, redisCheck } from '../api/index.js';
 import { AriConnection } from '../ari/index.js';
 import { type RecordsPipeline, startRecordsPipeline } from '../cdr/pipeline.js';
 import { assertNoEviction } from '../records/redis-policy.js';
+import { registerReportRoutes } from '../reports/routes.js';
 import type { Config } from '../config/index.js';
 import { createKnex, type Knex } from '../db/index.js';
 import type { Logger } from '../log/index.js';
@@ -37,6 +38,7 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
     logger,
     metrics,
     db,
+    routes: [registerReportRoutes(db)],
     health: {
       checks: {
         ari: async () =>
