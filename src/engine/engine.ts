@@ -28,8 +28,14 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', (err) => logger.warn('redis error', { error: err.message }));
   // An evicting Redis silently drops queued records and live state: refuse to start on one.
-  await redis.connect();
-  await assertNoEviction(redis);
+  try {
+    await redis.connect();
+    await assertNoEviction(redis);
+  } catch (err) {
+    redis.disconnect();
+    await db.destroy();
+    throw err;
+  }
 
   let connection: AriConnection | undefined;
   let closing = false;
