@@ -27,7 +27,10 @@ const cpuCalls = Number(arg('cpu-calls', '1000'));
 const digitsPerCall = Number(arg('digits', '150'));
 /** Calls placed per second while ramping up (the simulator also has to answer them). */
 const ramp = Number(arg('ramp', '400'));
-const outages = arg('outages', '0.2,0.5,1,2,4,8,15,30').split(',').filter(Boolean).map((s) => Number(s) * 1000);
+const outages = arg('outages', '0.2,0.5,1,2,4,8,15,30')
+  .split(',')
+  .filter(Boolean)
+  .map((s) => Number(s) * 1000);
 const Sound = 'sound:beep';
 const say = (s: string) => process.stderr.write(`[bench:ari] ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,7 +41,10 @@ const pct = (xs: number[], p: number) => {
 };
 
 // --- the simulator in a child process -------------------------------------------------------------
-const child = fork(fileURLToPath(new URL('./sim-host.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const child = fork(fileURLToPath(new URL('./sim-host.ts', import.meta.url)), [], {
+  execArgv: ['--import', 'tsx'],
+  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+});
 let nextId = 1;
 const waiting = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
 const url = await new Promise<string>((resolve) => {
@@ -58,7 +64,15 @@ const sim = <T = any>(cmd: string, args: Record<string, unknown> = {}): Promise<
   });
 
 const logger = silentLogger();
-const conn = await AriConnection.connect({ url, user: 'bench', password: 'bench-pw', app: 'tongdai', logger, reconnectMinMs: 100, reconnectMaxMs: 5000 });
+const conn = await AriConnection.connect({
+  url,
+  user: 'bench',
+  password: 'bench-pw',
+  app: 'tongdai',
+  logger,
+  reconnectMinMs: 100,
+  reconnectMaxMs: 5000,
+});
 let errors = 0;
 const errorKinds: Record<string, number> = {};
 
@@ -68,7 +82,11 @@ conn.onCall(async (call: Call) => {
   try {
     await call.answer();
     for (;;) {
-      const r = await call.collectDigits({ maxDigits: 1000, firstDigitTimeoutMs: 5000, interDigitTimeoutMs: 5000 });
+      const r = await call.collectDigits({
+        maxDigits: 1000,
+        firstDigitTimeoutMs: 5000,
+        interDigitTimeoutMs: 5000,
+      });
       if (r.status !== 'finished') break;
     }
   } catch (err) {
@@ -95,7 +113,13 @@ conn.on('event', (e, receivedAt) => {
 const LagResolutionMs = 1;
 const lag = monitorEventLoopDelay({ resolution: LagResolutionMs });
 const lagP99 = () => Math.max(0, lag.percentile(99) / 1e6 - LagResolutionMs);
-const loadDone = sim('load', { app: 'tongdai', count: calls, ratePerSec: ramp, digits: digitsPerCall, dtmfEveryMs: 100 });
+const loadDone = sim('load', {
+  app: 'tongdai',
+  count: calls,
+  ratePerSec: ramp,
+  digits: digitsPerCall,
+  dtmfEveryMs: 100,
+});
 // Measure the steady middle: every call placed and pressing keys.
 const rampMs = (calls / ramp) * 1000;
 await sleep(rampMs + 1500);
@@ -110,7 +134,9 @@ const eventsPerSec = Math.round(counted / seconds);
 const placed = await loadDone;
 const drained = await sim<boolean>('idle', { timeoutMs: 120_000 });
 const left = conn.stats();
-say(`throughput: ${eventsPerSec} events/s, p99 ${pct(latencies, 99).toFixed(2)} ms (end to end ${pct(endToEnd, 99)} ms), loop lag p99 ${lagP99().toFixed(2)} ms, accepted ${placed.accepted}/${placed.placed}, drained ${drained}, errors ${errors} ${JSON.stringify(errorKinds)}`);
+say(
+  `throughput: ${eventsPerSec} events/s, p99 ${pct(latencies, 99).toFixed(2)} ms (end to end ${pct(endToEnd, 99)} ms), loop lag p99 ${lagP99().toFixed(2)} ms, accepted ${placed.accepted}/${placed.placed}, drained ${drained}, errors ${errors} ${JSON.stringify(errorKinds)}`,
+);
 
 // --- 2. CPU per call: our boundary vs plain ari-client --------------------------------------------
 conn.onCall(welcomeFlow({ welcomeSound: Sound, language: 'en' }));
@@ -143,20 +169,26 @@ for (let round = 0; round < 3; round++) {
 }
 const cpuMsPerCall = pct(ours, 50);
 const baselineCpuMsPerCall = pct(base, 50);
-say(`cpu: ours ${ours.map((x) => x.toFixed(3)).join('/')} ms/call, plain ari-client ${base.map((x) => x.toFixed(3)).join('/')} ms/call`);
+say(
+  `cpu: ours ${ours.map((x) => x.toFixed(3)).join('/')} ms/call, plain ari-client ${base.map((x) => x.toFixed(3)).join('/')} ms/call`,
+);
 plain.stop();
 
 // --- 3. reconnect after outages ------------------------------------------------------------------
 const backInService: number[] = [];
 const resynced: number[] = [];
 for (const ms of outages) {
-  const done = new Promise<number>((resolve) => conn.once('resynced', (s) => resolve(Date.now() - s.resyncMs)));
+  const done = new Promise<number>((resolve) =>
+    conn.once('resynced', (s) => resolve(Date.now() - s.resyncMs)),
+  );
   const { backAt } = await sim<{ backAt: number }>('outage', { ms });
   const flowingAt = await done;
   const resyncAt = Date.now();
   backInService.push(Math.max(0, flowingAt - backAt));
   resynced.push(Math.max(0, resyncAt - backAt));
-  say(`outage ${ms} ms: events flowing ${flowingAt - backAt} ms after Asterisk answered, re-synced after ${resyncAt - backAt} ms`);
+  say(
+    `outage ${ms} ms: events flowing ${flowingAt - backAt} ms after Asterisk answered, re-synced after ${resyncAt - backAt} ms`,
+  );
   await sleep(200);
 }
 

@@ -16,7 +16,11 @@ interface LoadCommand {
   hangupAfterMs?: number;
 }
 
-const sim = await startSimulator({ port: Number(process.env.SIM_PORT ?? 0), user: 'bench', password: 'bench-pw' });
+const sim = await startSimulator({
+  port: Number(process.env.SIM_PORT ?? 0),
+  user: 'bench',
+  password: 'bench-pw',
+});
 
 async function load(c: LoadCommand): Promise<{ placed: number; accepted: number }> {
   let accepted = 0;
@@ -26,7 +30,10 @@ async function load(c: LoadCommand): Promise<{ placed: number; accepted: number 
       const due = started + (i * 1000) / c.ratePerSec;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     }
-    const script = Array.from({ length: c.digits ?? 0 }, (_, k) => ({ atMs: (k + 1) * (c.dtmfEveryMs ?? 100), dtmf: String(k % 10) }));
+    const script = Array.from({ length: c.digits ?? 0 }, (_, k) => ({
+      atMs: (k + 1) * (c.dtmfEveryMs ?? 100),
+      dtmf: String(k % 10),
+    }));
     const r = await sim.control.placeCall({
       from: `+8490${String(1_000_000 + i).slice(1)}`,
       to: '+842838220000',

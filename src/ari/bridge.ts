@@ -27,7 +27,10 @@ export class AriBridgeHandle implements Bridge {
     this.onDestroyed(this.bridge.id);
   }
 
-  async addChannel(call: Call | string, options: { role?: string; mute?: boolean; absorbDTMF?: boolean } = {}): Promise<void> {
+  async addChannel(
+    call: Call | string,
+    options: { role?: string; mute?: boolean; absorbDTMF?: boolean } = {},
+  ): Promise<void> {
     const channel = typeof call === 'string' ? call : call.channelId;
     await this.rest.call('bridges', 'addChannel', { bridgeId: this.id, channel, ...options });
   }

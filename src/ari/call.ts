@@ -25,7 +25,12 @@ export interface CallRuntime {
   readonly playbacks: Map<string, (event: PlaybackEvent) => void>;
   readonly recordings: Map<string, (event: RecordingEvent) => void>;
   /** A leg we are creating (originate, snoop), for the call records. */
-  noteOriginating(channelId: string, direction: 'outbound' | 'internal', parentCallId?: string, to?: string): void;
+  noteOriginating(
+    channelId: string,
+    direction: 'outbound' | 'internal',
+    parentCallId?: string,
+    to?: string,
+  ): void;
   /** We are hanging this channel up (so the hang-up is ours, not the remote party's). */
   noteLocalHangup(channelId: string): void;
   /** Registers a channel id whose StasisStart we expect (snoop, originate) before acting. */
@@ -139,7 +144,10 @@ export class AriCall implements Call {
   }
   async getVariable(variable: string): Promise<string | undefined> {
     try {
-      const res = await this.op<{ value?: string }>('channels', 'getChannelVar', { channelId: this.channel.id, variable });
+      const res = await this.op<{ value?: string }>('channels', 'getChannelVar', {
+        channelId: this.channel.id,
+        variable,
+      });
       return res.value;
     } catch (err) {
       // An unset variable is a 404 "Provided variable was not found" on a live channel.
@@ -180,7 +188,12 @@ export class AriCall implements Call {
         if (onDigit) this.digitObservers.add(onDigit);
         const lang = options.lang ?? this.channel.language;
         const list = Array.isArray(media) ? media.join(',') : media;
-        this.op('channels', 'playWithId', { channelId: this.channel.id, playbackId, media: list, ...(lang ? { lang } : {}) }).catch(fail);
+        this.op('channels', 'playWithId', {
+          channelId: this.channel.id,
+          playbackId,
+          media: list,
+          ...(lang ? { lang } : {}),
+        }).catch(fail);
         return () => {
           this.rt.playbacks.delete(playbackId);
           if (onDigit) this.digitObservers.delete(onDigit);
@@ -249,7 +262,9 @@ export class AriCall implements Call {
         name,
         format: options.format ?? 'wav',
         ifExists: options.ifExists ?? 'fail',
-        ...(options.maxDurationSeconds !== undefined ? { maxDurationSeconds: options.maxDurationSeconds } : {}),
+        ...(options.maxDurationSeconds !== undefined
+          ? { maxDurationSeconds: options.maxDurationSeconds }
+          : {}),
         ...(options.maxSilenceSeconds !== undefined ? { maxSilenceSeconds: options.maxSilenceSeconds } : {}),
         ...(options.beep !== undefined ? { beep: options.beep } : {}),
         ...(options.terminateOn ? { terminateOn: options.terminateOn } : {}),
@@ -272,7 +287,10 @@ export class AriCall implements Call {
         pendings: this.pendings,
         listen: (settle) => {
           const onFinal = (e: RecordingEvent) =>
-            settle({ status: e.type === 'RecordingFinished' ? 'finished' : 'failed', recording: e.recording });
+            settle({
+              status: e.type === 'RecordingFinished' ? 'finished' : 'failed',
+              recording: e.recording,
+            });
           if (final) onFinal(final);
           else waiters.add(onFinal);
           return () => waiters.delete(onFinal);

@@ -38,10 +38,21 @@ interface ConnectionEvents {
   /** Every ARI event after the connection has applied it (records, dashboards listen here), with when it reached our socket. */
   event: [AriEvent, number];
   /** Events flow again and Asterisk's state has been reconciled. */
-  resynced: [{ downMs: number; resyncMs: number; ended: number; hungUp: number; adopted: number; bridgesDestroyed: number }];
+  resynced: [
+    {
+      downMs: number;
+      resyncMs: number;
+      ended: number;
+      hungUp: number;
+      adopted: number;
+      bridgesDestroyed: number;
+    },
+  ];
   disconnected: [];
   /** A leg we are about to create (before its first event can arrive). */
-  originating: [{ channelId: string; direction: 'outbound' | 'internal'; parentCallId?: string; to?: string }];
+  originating: [
+    { channelId: string; direction: 'outbound' | 'internal'; parentCallId?: string; to?: string },
+  ];
   /** We asked Asterisk to hang this channel up. */
   localHangup: [string];
   /** A call or leg that ended while events were not flowing: its end was never seen. */
@@ -91,7 +102,10 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       } catch (err) {
         if (err instanceof AriUnauthorizedError) throw err;
         const delay = reconnectDelay(attempt, options.reconnectMinMs, options.reconnectMaxMs);
-        options.logger.warn('ARI api-docs not loaded, retrying', { error: (err as Error).message, retryInMs: delay });
+        options.logger.warn('ARI api-docs not loaded, retrying', {
+          error: (err as Error).message,
+          retryInMs: delay,
+        });
         await new Promise((r) => setTimeout(r, delay));
       }
     }
@@ -121,7 +135,14 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
   }
 
   /** Live handles, for leak checks and /metrics. */
-  stats(): { calls: number; expected: number; bridges: number; playbacks: number; recordings: number; pendingWaits: number } {
+  stats(): {
+    calls: number;
+    expected: number;
+    bridges: number;
+    playbacks: number;
+    recordings: number;
+    pendingWaits: number;
+  } {
     let pendingWaits = 0;
     for (const call of this.calls.values()) pendingWaits += call.pendings.size;
     return {
@@ -144,13 +165,24 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
     await this.stream.stop();
     for (const call of this.calls.values()) call.end();
     this.calls.clear();
-    for (const [id, e] of this.expected) e.reject(new AriNotFoundError('ARI_NOT_FOUND', `connection closed before ${id} started`));
+    for (const [id, e] of this.expected)
+      e.reject(new AriNotFoundError('ARI_NOT_FOUND', `connection closed before ${id} started`));
     this.expected.clear();
     this.options.metrics?.activeCalls.set(0);
   }
 
-  noteOriginating(channelId: string, direction: 'outbound' | 'internal', parentCallId?: string, to?: string): void {
-    this.emit('originating', { channelId, direction, ...(parentCallId ? { parentCallId } : {}), ...(to ? { to } : {}) });
+  noteOriginating(
+    channelId: string,
+    direction: 'outbound' | 'internal',
+    parentCallId?: string,
+    to?: string,
+  ): void {
+    this.emit('originating', {
+      channelId,
+      direction,
+      ...(parentCallId ? { parentCallId } : {}),
+      ...(to ? { to } : {}),
+    });
   }
 
   noteLocalHangup(channelId: string): void {
@@ -209,14 +241,18 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
     return expected.call;
   }
 
-  async createBridge(options: { type?: 'mixing' | 'holding'; name?: string; bridgeId?: string } = {}): Promise<Bridge> {
+  async createBridge(
+    options: { type?: 'mixing' | 'holding'; name?: string; bridgeId?: string } = {},
+  ): Promise<Bridge> {
     const bridgeId = options.bridgeId ?? randomUUID();
     const data = await this.rest.call<AriBridge>('bridges', 'createWithId', {
       bridgeId,
       type: options.type ?? 'mixing',
       name: bridgeName(this.options.app, options.name),
     });
-    const handle = new AriBridgeHandle(this.rest, { ...data, channels: [...(data.channels ?? [])] }, (id) => this.bridges.delete(id));
+    const handle = new AriBridgeHandle(this.rest, { ...data, channels: [...(data.channels ?? [])] }, (id) =>
+      this.bridges.delete(id),
+    );
     this.bridges.set(bridgeId, handle);
     return handle;
   }
@@ -239,7 +275,10 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       .then(() => this.callHandler!(call))
       .catch((err: unknown) => {
         if (isGone(err)) return;
-        call.log.error('call flow failed', { error: (err as Error).message, code: (err as { code?: string }).code });
+        call.log.error('call flow failed', {
+          error: (err as Error).message,
+          code: (err as { code?: string }).code,
+        });
         return call.hangup('normal').catch(() => undefined);
       });
   }
@@ -274,7 +313,9 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
         const expected = this.expected.get(event.channel.id);
         if (expected) {
           this.expected.delete(event.channel.id);
-          expected.reject(new OriginateFailedError(event.channel.id, event.cause, event.cause_txt, expected.dialStatus));
+          expected.reject(
+            new OriginateFailedError(event.channel.id, event.cause, event.cause_txt, expected.dialStatus),
+          );
         }
         const call = this.calls.get(event.channel.id);
         if (call) call.hangupCause ??= event.cause;
@@ -362,8 +403,15 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       }
       for (const id of plan.forgetBridges) this.bridges.get(id)?.markDestroyed();
       await Promise.all([
-        ...plan.hangup.map((id) => (this.noteLocalHangup(id), this.rest.call('channels', 'hangup', { channelId: id }).catch(() => undefined))),
-        ...plan.destroyBridges.map((id) => this.rest.call('bridges', 'destroy', { bridgeId: id }).catch(() => undefined)),
+        ...plan.hangup.map(
+          (id) => (
+            this.noteLocalHangup(id),
+            this.rest.call('channels', 'hangup', { channelId: id }).catch(() => undefined)
+          ),
+        ),
+        ...plan.destroyBridges.map((id) =>
+          this.rest.call('bridges', 'destroy', { bridgeId: id }).catch(() => undefined),
+        ),
         this.settleMissedPlaybacks(),
       ]);
       for (const channel of plan.adopt) this.runHandler(this.startCall(channel, [], true));
@@ -384,7 +432,9 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       this.options.logger.info('ARI re-synced after reconnect', summary);
       this.emit('resynced', summary);
     } catch (err) {
-      this.options.logger.error('ARI re-sync failed; dropping the socket to try again', { error: (err as Error).message });
+      this.options.logger.error('ARI re-sync failed; dropping the socket to try again', {
+        error: (err as Error).message,
+      });
       this.stream.drop();
     }
   }

@@ -77,11 +77,21 @@ export class OriginateFailedError extends AriError {
     readonly causeText: string,
     readonly dialStatus?: string,
   ) {
-    super('ORIGINATE_FAILED', `originate ${channelId} failed: ${dialStatus ?? causeText} (cause ${hangupCause})`);
+    super(
+      'ORIGINATE_FAILED',
+      `originate ${channelId} failed: ${dialStatus ?? causeText} (cause ${hangupCause})`,
+    );
   }
 }
 
-const NetworkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT']);
+const NetworkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
 
 /**
  * ari-client drops the HTTP status and rejects with `new Error(<response body>)`; Asterisk's bodies
@@ -104,14 +114,17 @@ export function classifyAriError(err: unknown, operation: string): AriError {
   } catch {
     // not a JSON body: a transport failure or an empty response
   }
-  if (allocation) return new AriAllocationFailedError('ARI_ALLOCATION_FAILED', `${operation}: ${text}`, operation);
+  if (allocation)
+    return new AriAllocationFailedError('ARI_ALLOCATION_FAILED', `${operation}: ${text}`, operation);
   if (/^channel not found/i.test(text)) {
     return new AriChannelGoneError('ARI_NOT_FOUND', `${operation}: ${text}`, operation);
   }
   if (/not found|does not exist/i.test(text)) {
     return new AriNotFoundError('ARI_NOT_FOUND', `${operation}: ${text}`, operation);
   }
-  if (/not in (a )?stasis|already|in use|not in progress|not recording|not playing|conflict|is busy/i.test(text)) {
+  if (
+    /not in (a )?stasis|already|in use|not in progress|not recording|not playing|conflict|is busy/i.test(text)
+  ) {
     return new AriConflictError('ARI_CONFLICT', `${operation}: ${text}`, operation);
   }
   if (/missing|invalid|must|required|bad request|not allowed|unprocessable/i.test(text)) {

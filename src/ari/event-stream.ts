@@ -93,7 +93,10 @@ export class AriEventStream extends EventEmitter<StreamEvents> {
     const u = new URL(this.options.url);
     u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
     u.pathname = u.pathname.replace(/\/$/, '') + '/ari/events';
-    u.search = new URLSearchParams({ app: this.options.app, subscribeAll: String(!!this.options.subscribeAll) }).toString();
+    u.search = new URLSearchParams({
+      app: this.options.app,
+      subscribeAll: String(!!this.options.subscribeAll),
+    }).toString();
     return u.toString();
   }
 
@@ -111,9 +114,17 @@ export class AriEventStream extends EventEmitter<StreamEvents> {
         }
         return;
       }
-      const delay = reconnectDelay(attempts - 1, this.options.minDelayMs ?? DefaultReconnectMinMs, this.options.maxDelayMs ?? DefaultReconnectMaxMs);
+      const delay = reconnectDelay(
+        attempts - 1,
+        this.options.minDelayMs ?? DefaultReconnectMinMs,
+        this.options.maxDelayMs ?? DefaultReconnectMaxMs,
+      );
       if (attempts === 1 || attempts % 10 === 0) {
-        this.options.logger.warn('ARI events socket not connected, retrying', { reason: result.reason, attempts, retryInMs: delay });
+        this.options.logger.warn('ARI events socket not connected, retrying', {
+          reason: result.reason,
+          attempts,
+          retryInMs: delay,
+        });
       }
       await this.pause(delay, result.network);
     }
@@ -122,7 +133,10 @@ export class AriEventStream extends EventEmitter<StreamEvents> {
   private open(): Promise<Attempt> {
     return new Promise((resolve) => {
       const auth = Buffer.from(`${this.options.user}:${this.options.password}`).toString('base64');
-      const ws = new WebSocket(this.eventsUrl(), { headers: { Authorization: `Basic ${auth}` }, handshakeTimeout: 5000 });
+      const ws = new WebSocket(this.eventsUrl(), {
+        headers: { Authorization: `Basic ${auth}` },
+        handshakeTimeout: 5000,
+      });
       const fail = (reason: string, network: boolean) => {
         ws.removeAllListeners();
         ws.on('error', () => undefined);
@@ -141,7 +155,10 @@ export class AriEventStream extends EventEmitter<StreamEvents> {
   private adopt(ws: WebSocket): void {
     this.ws = ws;
     // ws keeps its net.Socket as _socket; stamping its chunks measures receive → handler honestly.
-    (ws as unknown as { _socket?: NodeJS.EventEmitter })._socket?.prependListener('data', () => (this.chunkAt = performance.now()));
+    (ws as unknown as { _socket?: NodeJS.EventEmitter })._socket?.prependListener(
+      'data',
+      () => (this.chunkAt = performance.now()),
+    );
     ws.on('message', (data: WebSocket.RawData) => this.receive(data));
     ws.on('pong', () => (this.awaitingPong = false));
     ws.on('error', (err) => this.options.logger.warn('ARI events socket error', { error: err.message }));
@@ -204,7 +221,10 @@ export class AriEventStream extends EventEmitter<StreamEvents> {
       event = JSON.parse(data.toString()) as AriEvent;
     } catch (err) {
       this.options.metrics?.ariBadEvents.inc({ reason: 'malformed_json' });
-      this.options.logger.warn('ARI event is not valid JSON, dropped', { bytes: data.toString().length, error: (err as Error).message });
+      this.options.logger.warn('ARI event is not valid JSON, dropped', {
+        bytes: data.toString().length,
+        error: (err as Error).message,
+      });
       return;
     }
     const type = (event as { type?: unknown } | null)?.type;
@@ -226,7 +246,11 @@ export class AriEventStream extends EventEmitter<StreamEvents> {
       this.emit('event', event, this.chunkAt || performance.now());
     } catch (err) {
       // A handler bug on one call must not take the socket (and every other call) down with it.
-      this.options.logger.error('ARI event handler failed', { type, error: (err as Error).message, stack: (err as Error).stack });
+      this.options.logger.error('ARI event handler failed', {
+        type,
+        error: (err as Error).message,
+        stack: (err as Error).stack,
+      });
     }
   }
 }

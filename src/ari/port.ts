@@ -100,7 +100,10 @@ export interface Bridge {
   readonly id: string;
   readonly bridge: AriBridge;
   readonly destroyed: boolean;
-  addChannel(call: Call | string, options?: { role?: string; mute?: boolean; absorbDTMF?: boolean }): Promise<void>;
+  addChannel(
+    call: Call | string,
+    options?: { role?: string; mute?: boolean; absorbDTMF?: boolean },
+  ): Promise<void>;
   removeChannel(call: Call | string): Promise<void>;
   startMoh(mohClass?: string): Promise<void>;
   stopMoh(): Promise<void>;

@@ -26,7 +26,9 @@ export interface AriRestOptions {
 /** Loads the api-docs through ari-client; rejects when Asterisk does not answer or refuses us. */
 export async function loadAriRest(options: AriRestOptions): Promise<AriRest> {
   await checkCredentials(options);
-  const client = (await quietly(() => ari.connect(options.url, options.user, options.password))) as unknown as ClientSurface & {
+  const client = (await quietly(() =>
+    ari.connect(options.url, options.user, options.password),
+  )) as unknown as ClientSurface & {
     _swagger?: { apis?: { events?: { models?: Record<string, unknown> } } };
   };
   const eventTypes = new Set(Object.keys(client._swagger?.apis?.events?.models ?? {}));
@@ -54,7 +56,10 @@ export async function loadAriRest(options: AriRestOptions): Promise<AriRest> {
           (err: unknown) => {
             clearTimeout(timer);
             const classified = classifyAriError(err, name);
-            latency?.observe({ operation: name, outcome: classified.code }, (performance.now() - started) / 1000);
+            latency?.observe(
+              { operation: name, outcome: classified.code },
+              (performance.now() - started) / 1000,
+            );
             reject(classified);
           },
         );
@@ -91,6 +96,9 @@ async function checkCredentials(options: AriRestOptions): Promise<void> {
   });
   await res.body?.cancel();
   if (res.status === 401 || res.status === 403) {
-    throw new AriUnauthorizedError('ARI_UNAUTHORIZED', `Asterisk refused the ARI credentials of user "${options.user}" (HTTP ${res.status}): check ARI_USER/ARI_PASSWORD and ari.conf`);
+    throw new AriUnauthorizedError(
+      'ARI_UNAUTHORIZED',
+      `Asterisk refused the ARI credentials of user "${options.user}" (HTTP ${res.status}): check ARI_USER/ARI_PASSWORD and ari.conf`,
+    );
   }
 }

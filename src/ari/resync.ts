@@ -63,7 +63,15 @@ export function planResync(input: ResyncInput): ResyncPlan {
   const live = new Map(input.liveChannels.map((c) => [c.id, c]));
   const known = new Set(input.calls);
   const expected = new Set(input.expected);
-  const plan: ResyncPlan = { endCalls: [], failExpected: [], startExpected: [], hangup: [], adopt: [], forgetBridges: [], destroyBridges: [] };
+  const plan: ResyncPlan = {
+    endCalls: [],
+    failExpected: [],
+    startExpected: [],
+    hangup: [],
+    adopt: [],
+    forgetBridges: [],
+    destroyBridges: [],
+  };
 
   for (const id of known) if (!live.has(id)) plan.endCalls.push(id);
   for (const id of expected) if (!live.has(id)) plan.failExpected.push(id);

@@ -23,14 +23,14 @@ export interface WaitSpec<T> {
 export function waitOn<T>(spec: WaitSpec<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
-    let unlisten: (() => void) | undefined;
+    const listening: { stop?: () => void } = {};
     let settled = false;
     const finish = () => {
       settled = true;
       spec.pendings.delete(pending);
       if (timer) clearTimeout(timer);
       spec.signal?.removeEventListener('abort', abort);
-      unlisten?.();
+      listening.stop?.();
     };
     const pending: Pending = {
       fail(err) {
@@ -55,8 +55,8 @@ export function waitOn<T>(spec: WaitSpec<T>): Promise<T> {
       const onTimeout = spec.onTimeout;
       timer = setTimeout(() => settle(onTimeout()), spec.timeoutMs);
     }
-    unlisten = spec.listen(settle, pending.fail);
-    if (settled) unlisten();
+    listening.stop = spec.listen(settle, pending.fail);
+    if (settled) listening.stop();
   });
 }
 

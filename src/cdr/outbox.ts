@@ -92,8 +92,14 @@ export class RecordOutbox {
     }
     if (torn) this.options.logger.warn('outbox had unreadable lines, skipped', { lines: torn });
     await this.serial(() => this.compact());
-    if (this.pending.size) this.options.logger.info('outbox recovered records from a previous run', { records: this.pending.size });
-    this.confirmTimer = setInterval(() => void this.confirmAndResend(), this.options.confirmEveryMs ?? DefaultConfirmEveryMs);
+    if (this.pending.size)
+      this.options.logger.info('outbox recovered records from a previous run', {
+        records: this.pending.size,
+      });
+    this.confirmTimer = setInterval(
+      () => void this.confirmAndResend(),
+      this.options.confirmEveryMs ?? DefaultConfirmEveryMs,
+    );
     this.confirmTimer.unref();
     void this.confirmAndResend();
   }
@@ -152,7 +158,10 @@ export class RecordOutbox {
     } catch (err) {
       // Redis is down: the records are safe on disk; the confirm loop hands them on again.
       if (this.enqueueFailures++ % 50 === 0) {
-        this.options.logger.warn('records not handed to the queue yet, kept in the outbox', { records: records.length, error: (err as Error).message });
+        this.options.logger.warn('records not handed to the queue yet, kept in the outbox', {
+          records: records.length,
+          error: (err as Error).message,
+        });
       }
     }
   }
@@ -162,7 +171,9 @@ export class RecordOutbox {
     if (this.closed || !this.pending.size) return;
     const now = Date.now();
     const resendAfter = this.options.resendAfterMs ?? DefaultResendAfterMs;
-    const candidates = [...this.pending.values()].filter((p) => p.sentAt === undefined || now - p.sentAt > 1000);
+    const candidates = [...this.pending.values()].filter(
+      (p) => p.sentAt === undefined || now - p.sentAt > 1000,
+    );
     for (let i = 0; i < candidates.length; i += 5000) {
       const chunk = candidates.slice(i, i + 5000);
       let held: Set<string>;
@@ -182,7 +193,8 @@ export class RecordOutbox {
         await this.handOn(again.slice(j, j + (this.options.batchMax ?? DefaultBatchMax)));
       }
     }
-    if (this.settledLines > (this.options.compactAfter ?? DefaultCompactAfter)) await this.serial(() => this.compact());
+    if (this.settledLines > (this.options.compactAfter ?? DefaultCompactAfter))
+      await this.serial(() => this.compact());
   }
 
   private async settle(callIds: string[]): Promise<void> {
@@ -196,7 +208,9 @@ export class RecordOutbox {
   private async compact(): Promise<void> {
     const tmp = `${this.path}.tmp`;
     const out = await open(tmp, 'w');
-    await out.appendFile([...this.pending.values()].map((p) => JSON.stringify({ r: p.record }) + '\n').join(''));
+    await out.appendFile(
+      [...this.pending.values()].map((p) => JSON.stringify({ r: p.record }) + '\n').join(''),
+    );
     await out.sync();
     await out.close();
     await this.file?.close();

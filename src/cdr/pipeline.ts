@@ -38,13 +38,19 @@ export function postgresConfirm(db: Knex): Confirm {
   return async (records) => {
     if (!records.length) return new Set();
     const ids = records.map((r) => String(r.callId));
-    const valid = records.filter((r) => Uuid.test(String(r.callId)) && Number.isFinite(Date.parse(r.startedAt)));
+    const valid = records.filter(
+      (r) => Uuid.test(String(r.callId)) && Number.isFinite(Date.parse(r.startedAt)),
+    );
     const held = new Set<string>();
     if (valid.length) {
       const times = valid.map((r) => Date.parse(r.startedAt));
       const rows = await db.raw<{ rows: Array<{ call_id: string }> }>(
         'SELECT call_id::text FROM calls WHERE call_id = ANY(?::uuid[]) AND started_at BETWEEN ? AND ?',
-        [valid.map((r) => r.callId), new Date(Math.min(...times)).toISOString(), new Date(Math.max(...times)).toISOString()],
+        [
+          valid.map((r) => r.callId),
+          new Date(Math.min(...times)).toISOString(),
+          new Date(Math.max(...times)).toISOString(),
+        ],
       );
       for (const r of rows.rows) held.add(r.call_id);
     }
@@ -62,7 +68,12 @@ export async function startRecordsPipeline(options: RecordsPipelineOptions): Pro
   const queue = new Queue<RecordsJob>(RecordsQueueName, {
     connection: options.redis,
     prefix: options.prefix,
-    defaultJobOptions: { removeOnComplete: true, removeOnFail: false, attempts: 10, backoff: { type: 'exponential', delay: 500 } },
+    defaultJobOptions: {
+      removeOnComplete: true,
+      removeOnFail: false,
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 500 },
+    },
   });
   queue.on('error', (err) => options.logger.warn('records queue error', { error: err.message }));
   const outbox = new RecordOutbox({

@@ -48,7 +48,10 @@ export const CallEventTypes = [
 ] as const;
 
 const isoTime = z.iso.datetime({ offset: true });
-const seconds = z.number().min(0).max(86_400 * 7);
+const seconds = z
+  .number()
+  .min(0)
+  .max(86_400 * 7);
 /** E.164 (+ and 8–15 digits) where the number is a phone number; extensions and anonymous pass as text. */
 const number = z.string().max(64).nullable();
 

@@ -23,11 +23,15 @@ function channelOf(event: AriEvent): string | undefined {
     case 'PlaybackStarted':
     case 'PlaybackContinuing':
     case 'PlaybackFinished':
-      return event.playback.target_uri.startsWith('channel:') ? event.playback.target_uri.slice(8) : undefined;
+      return event.playback.target_uri.startsWith('channel:')
+        ? event.playback.target_uri.slice(8)
+        : undefined;
     case 'RecordingStarted':
     case 'RecordingFinished':
     case 'RecordingFailed':
-      return event.recording.target_uri.startsWith('channel:') ? event.recording.target_uri.slice(8) : undefined;
+      return event.recording.target_uri.startsWith('channel:')
+        ? event.recording.target_uri.slice(8)
+        : undefined;
     default:
       return (event as { channel?: { id: string } }).channel?.id;
   }
@@ -40,8 +44,13 @@ function channelOf(event: AriEvent): string | undefined {
  */
 export class CallRecorder {
   private readonly timelines = new Map<string, CallTimeline>();
-  private readonly originating = new Map<string, { direction: Direction; parentCallId?: string; to?: string; at: number }>();
-  private readonly listeners: Array<['event' | 'originating' | 'localHangup' | 'lost', (...a: any[]) => void]>;
+  private readonly originating = new Map<
+    string,
+    { direction: Direction; parentCallId?: string; to?: string; at: number }
+  >();
+  private readonly listeners: Array<
+    ['event' | 'originating' | 'localHangup' | 'lost', (...a: any[]) => void]
+  >;
 
   constructor(
     private readonly source: RecordSource,
@@ -50,7 +59,11 @@ export class CallRecorder {
   ) {
     this.listeners = [
       ['event', (event: AriEvent) => this.onEvent(event)],
-      ['originating', (o: { channelId: string; direction: Direction; parentCallId?: string; to?: string }) => this.onOriginating(o)],
+      [
+        'originating',
+        (o: { channelId: string; direction: Direction; parentCallId?: string; to?: string }) =>
+          this.onOriginating(o),
+      ],
       ['localHangup', (channelId: string) => this.timelines.get(channelId)?.noteLocalHangup()],
       ['lost', (channelId: string) => this.finish(channelId, new Date().toISOString())],
     ];
@@ -70,12 +83,23 @@ export class CallRecorder {
     for (const [name, fn] of this.listeners) this.source.off(name, fn);
   }
 
-  private onOriginating(o: { channelId: string; direction: Direction; parentCallId?: string; to?: string }): void {
+  private onOriginating(o: {
+    channelId: string;
+    direction: Direction;
+    parentCallId?: string;
+    to?: string;
+  }): void {
     const now = Date.now();
-    this.originating.set(o.channelId, { direction: o.direction, parentCallId: o.parentCallId, to: o.to, at: now });
+    this.originating.set(o.channelId, {
+      direction: o.direction,
+      parentCallId: o.parentCallId,
+      to: o.to,
+      at: now,
+    });
     // A leg whose originate failed before Asterisk made a channel never sends an event: forget it.
     if (this.originating.size % 256 === 0) {
-      for (const [id, v] of this.originating) if (now - v.at > DefaultOriginatingTtlMs) this.originating.delete(id);
+      for (const [id, v] of this.originating)
+        if (now - v.at > DefaultOriginatingTtlMs) this.originating.delete(id);
     }
   }
 
@@ -89,10 +113,19 @@ export class CallRecorder {
       const pending = this.originating.get(channelId);
       if (pending) {
         this.originating.delete(channelId);
-        timeline = new CallTimeline({ channel, direction: pending.direction, parentCallId: pending.parentCallId ?? null, to: pending.to });
+        timeline = new CallTimeline({
+          channel,
+          direction: pending.direction,
+          parentCallId: pending.parentCallId ?? null,
+          to: pending.to,
+        });
       } else if (event.type === 'StasisStart') {
         const args = event.args ?? [];
-        timeline = new CallTimeline({ channel, direction: 'inbound', did: args[0] === 'inbound' ? args[1] : undefined });
+        timeline = new CallTimeline({
+          channel,
+          direction: 'inbound',
+          did: args[0] === 'inbound' ? args[1] : undefined,
+        });
       } else {
         return; // an event about a channel we neither created nor received
       }
@@ -110,7 +143,10 @@ export class CallRecorder {
     try {
       this.sink(timeline.finish(fallbackEnd));
     } catch (err) {
-      this.logger.error('call record could not be handed on', { callId: timeline.callId, error: (err as Error).message });
+      this.logger.error('call record could not be handed on', {
+        callId: timeline.callId,
+        error: (err as Error).message,
+      });
     }
   }
 }

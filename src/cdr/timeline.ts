@@ -4,7 +4,18 @@ import type { CallEventRecord, CallRecord } from './record.js';
 
 export type Direction = CallRecord['direction'];
 type Annotations = Partial<
-  Pick<CallRecord, 'purpose' | 'priority' | 'queue' | 'agent' | 'campaign' | 'leadId' | 'disposition' | 'waitSeconds' | 'wrapupSeconds'>
+  Pick<
+    CallRecord,
+    | 'purpose'
+    | 'priority'
+    | 'queue'
+    | 'agent'
+    | 'campaign'
+    | 'leadId'
+    | 'disposition'
+    | 'waitSeconds'
+    | 'wrapupSeconds'
+  >
 >;
 
 export interface TimelineStart {
@@ -32,7 +43,9 @@ const seconds = (fromIso: string | null, toIso: string | null) =>
 export class CallTimeline {
   readonly callId: string;
   private readonly events: CallEventRecord[] = [];
-  private readonly record: Omit<CallRecord, 'events' | 'endedAt' | 'disposition' | 'hangupBy'> & { disposition?: CallRecord['disposition'] };
+  private readonly record: Omit<CallRecord, 'events' | 'endedAt' | 'disposition' | 'hangupBy'> & {
+    disposition?: CallRecord['disposition'];
+  };
   private endedAt: string | null = null;
   private ringingAt: string | null = null;
   private heldSince: string | null = null;
@@ -51,7 +64,10 @@ export class CallTimeline {
       direction: start.direction,
       channelId: channel.id,
       fromNumber: channel.caller?.number || null,
-      toNumber: start.direction === 'inbound' ? start.did || channel.dialplan?.exten || null : start.to || channel.connected?.number || null,
+      toNumber:
+        start.direction === 'inbound'
+          ? start.did || channel.dialplan?.exten || null
+          : start.to || channel.connected?.number || null,
       did: start.direction === 'inbound' ? start.did || channel.dialplan?.exten || null : null,
       language: channel.language || null,
       startedAt,
@@ -93,8 +109,19 @@ export class CallTimeline {
   }
 
   /** A timeline entry a feature adds (IVR node, queue join...). */
-  addEntry(entry: Omit<CallEventRecord, 'seq' | 'channelId' | 'digit' | 'media' | 'bridgeId' | 'cause'> & Partial<CallEventRecord>): void {
-    this.push({ channelId: this.record.channelId, digit: null, media: null, bridgeId: null, cause: null, ...entry, detail: entry.detail ?? {} });
+  addEntry(
+    entry: Omit<CallEventRecord, 'seq' | 'channelId' | 'digit' | 'media' | 'bridgeId' | 'cause'> &
+      Partial<CallEventRecord>,
+  ): void {
+    this.push({
+      channelId: this.record.channelId,
+      digit: null,
+      media: null,
+      bridgeId: null,
+      cause: null,
+      ...entry,
+      detail: entry.detail ?? {},
+    });
   }
 
   private push(entry: Omit<CallEventRecord, 'seq'>): void {
@@ -104,11 +131,20 @@ export class CallTimeline {
   add(event: AriEvent): void {
     const at = isoTimestamp(event.timestamp);
     const channelId = this.record.channelId;
-    const base = { at, channelId, digit: null, media: null, bridgeId: null, cause: null, detail: {} as Record<string, unknown> };
+    const base = {
+      at,
+      channelId,
+      digit: null,
+      media: null,
+      bridgeId: null,
+      cause: null,
+      detail: {} as Record<string, unknown>,
+    };
     switch (event.type) {
       case 'StasisStart':
         this.push({ ...base, type: 'stasis_start', detail: { args: event.args } });
-        if (event.channel.state === 'Up' && !this.record.answeredAt && this.record.direction !== 'inbound') this.answer(at);
+        if (event.channel.state === 'Up' && !this.record.answeredAt && this.record.direction !== 'inbound')
+          this.answer(at);
         break;
       case 'ChannelStateChange':
         if (event.channel.state === 'Ringing' || event.channel.state === 'Ring') {
@@ -120,10 +156,19 @@ export class CallTimeline {
         break;
       case 'Dial':
         if (event.dialstatus) this.lastDialStatus = event.dialstatus;
-        this.push({ ...base, type: 'dial', detail: { dialstatus: event.dialstatus, dialstring: event.dialstring ?? null } });
+        this.push({
+          ...base,
+          type: 'dial',
+          detail: { dialstatus: event.dialstatus, dialstring: event.dialstring ?? null },
+        });
         break;
       case 'ChannelDtmfReceived':
-        this.push({ ...base, type: 'dtmf', digit: this.masking ? MaskedDigit : event.digit, detail: { durationMs: event.duration_ms } });
+        this.push({
+          ...base,
+          type: 'dtmf',
+          digit: this.masking ? MaskedDigit : event.digit,
+          detail: { durationMs: event.duration_ms },
+        });
         break;
       case 'PlaybackStarted':
       case 'PlaybackFinished':
@@ -144,12 +189,20 @@ export class CallTimeline {
           ...base,
           type: event.type === 'RecordingStarted' ? 'recording_started' : 'recording_finished',
           media: event.recording.name,
-          detail: { state: event.recording.state, format: event.recording.format, duration: event.recording.duration ?? null },
+          detail: {
+            state: event.recording.state,
+            format: event.recording.format,
+            duration: event.recording.duration ?? null,
+          },
         });
         break;
       case 'ChannelEnteredBridge':
       case 'ChannelLeftBridge':
-        this.push({ ...base, type: event.type === 'ChannelEnteredBridge' ? 'bridge_enter' : 'bridge_leave', bridgeId: event.bridge.id });
+        this.push({
+          ...base,
+          type: event.type === 'ChannelEnteredBridge' ? 'bridge_enter' : 'bridge_leave',
+          bridgeId: event.bridge.id,
+        });
         break;
       case 'ChannelHold':
         this.heldSince ??= at;
@@ -161,7 +214,12 @@ export class CallTimeline {
         break;
       case 'ChannelHangupRequest':
         this.hangupRequest = { cause: event.cause, local: this.hangupRequest?.local ?? false };
-        this.push({ ...base, type: 'hangup_request', cause: event.cause ?? null, detail: { soft: event.soft ?? false } });
+        this.push({
+          ...base,
+          type: 'hangup_request',
+          cause: event.cause ?? null,
+          detail: { soft: event.soft ?? false },
+        });
         break;
       case 'StasisEnd':
         this.push({ ...base, type: 'stasis_end' });
@@ -180,7 +238,16 @@ export class CallTimeline {
 
   private answer(at: string): void {
     this.record.answeredAt = at;
-    this.push({ at, channelId: this.record.channelId, type: 'answered', digit: null, media: null, bridgeId: null, cause: null, detail: {} });
+    this.push({
+      at,
+      channelId: this.record.channelId,
+      type: 'answered',
+      digit: null,
+      media: null,
+      bridgeId: null,
+      cause: null,
+      detail: {},
+    });
   }
 
   private closeHold(at: string): void {
@@ -191,7 +258,8 @@ export class CallTimeline {
 
   /** The finished record; `endedAt` defaults to the last event (a call lost in an outage). */
   finish(fallbackEnd?: string): CallRecord {
-    const endedAt = this.endedAt ?? fallbackEnd ?? this.events[this.events.length - 1]?.at ?? this.record.startedAt;
+    const endedAt =
+      this.endedAt ?? fallbackEnd ?? this.events[this.events.length - 1]?.at ?? this.record.startedAt;
     const { answeredAt, startedAt } = this.record;
     const ringFrom = this.ringingAt ?? startedAt;
     const ringSeconds = answeredAt ? seconds(ringFrom, answeredAt) : seconds(ringFrom, endedAt);
@@ -215,7 +283,8 @@ export class CallTimeline {
     const cause = this.record.hangupCause;
     if (cause === 17 || this.lastDialStatus === 'BUSY') return 'busy';
     if (cause === 19 || cause === 18 || this.lastDialStatus === 'NOANSWER') return 'no_answer';
-    if (cause === 34 || this.lastDialStatus === 'CONGESTION' || this.lastDialStatus === 'CHANUNAVAIL') return 'congestion';
+    if (cause === 34 || this.lastDialStatus === 'CONGESTION' || this.lastDialStatus === 'CHANUNAVAIL')
+      return 'congestion';
     if (this.record.direction === 'inbound') return this.hangupRequest?.local ? 'failed' : 'abandoned';
     if (this.hangupRequest?.local) return 'cancelled';
     return 'failed';

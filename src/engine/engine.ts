@@ -25,7 +25,11 @@ export interface Engine {
  */
 export async function startEngine(config: Config, logger: Logger, metrics: EngineMetrics): Promise<Engine> {
   const db: Knex = createKnex(config.DATABASE_URL);
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const redis = new Redis(config.REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
   redis.on('error', (err) => logger.warn('redis error', { error: err.message }));
   // An evicting Redis silently drops queued records and live state: refuse to start on one.
   try {
@@ -48,7 +52,9 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
     health: {
       checks: {
         ari: async () =>
-          connection?.connected ? { ok: true } : { ok: false, detail: connection ? 'events socket down, reconnecting' : 'not connected yet' },
+          connection?.connected
+            ? { ok: true }
+            : { ok: false, detail: connection ? 'events socket down, reconnecting' : 'not connected yet' },
         redis: redisCheck(redis),
         postgres: postgresCheck(db),
       },

@@ -15,7 +15,8 @@ export function welcomeFlow(options: WelcomeFlowOptions): (call: Call) => Promis
   return async (call) => {
     await call.answer();
     const result = await call.play(options.welcomeSound, { lang: call.channel.language || options.language });
-    if (result.status === 'failed') call.log.warn('welcome prompt could not be played', { media: options.welcomeSound });
+    if (result.status === 'failed')
+      call.log.warn('welcome prompt could not be played', { media: options.welcomeSound });
     await call.hangup('normal');
   };
 }

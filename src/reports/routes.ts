@@ -13,7 +13,10 @@ const reportQuery = z
     from: day.describe('First day included (UTC, YYYY-MM-DD)'),
     to: day.describe('First day no longer included (UTC, YYYY-MM-DD)'),
     groupBy: z.enum(ReportGrains).default('day').describe('Period of each row: day | month | year'),
-    by: z.enum(ReportDimensions).optional().describe('Split each period by queue | campaign | did | direction'),
+    by: z
+      .enum(ReportDimensions)
+      .optional()
+      .describe('Split each period by queue | campaign | did | direction'),
     format: z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv'),
   })
   .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['to'] })
@@ -24,7 +27,11 @@ const reportQuery = z
 
 const reportRow = z.object({
   period: z.string().describe('First day of the period'),
-  value: z.string().nullable().optional().describe('Queue, campaign, DID or direction (null: calls without one)'),
+  value: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('Queue, campaign, DID or direction (null: calls without one)'),
   offered: z.number().int().describe('Calls that reached us'),
   answered: z.number().int().describe('Calls answered'),
   abandoned: z.number().int().describe('Callers who hung up before being answered'),
@@ -33,7 +40,16 @@ const reportRow = z.object({
   avgTalkSeconds: z.number().nullable().describe('Average talk time of answered calls, seconds'),
 });
 
-const CsvColumns = ['period', 'value', 'offered', 'answered', 'abandoned', 'avgWaitSeconds', 'p90WaitSeconds', 'avgTalkSeconds'] as const;
+const CsvColumns = [
+  'period',
+  'value',
+  'offered',
+  'answered',
+  'abandoned',
+  'avgWaitSeconds',
+  'p90WaitSeconds',
+  'avgTalkSeconds',
+] as const;
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -43,7 +59,8 @@ function csvCell(v: unknown): string {
 
 export function toCsv(rows: ReportRow[]): string {
   const lines = [CsvColumns.join(',')];
-  for (const r of rows) lines.push(CsvColumns.map((c) => csvCell((r as unknown as Record<string, unknown>)[c])).join(','));
+  for (const r of rows)
+    lines.push(CsvColumns.map((c) => csvCell((r as unknown as Record<string, unknown>)[c])).join(','));
   return lines.join('\r\n') + '\r\n';
 }
 
@@ -54,14 +71,28 @@ export function registerReportRoutes(db: Knex) {
       method: 'get',
       path: '/reports/calls',
       operationId: 'callsReport',
-      summary: 'Calls per day, month or year, optionally per queue, campaign, DID or direction (JSON, or CSV)',
+      summary:
+        'Calls per day, month or year, optionally per queue, campaign, DID or direction (JSON, or CSV)',
       tags: ['reports'],
       access: ['analyst', 'supervisor', 'admin'],
       query: reportQuery,
-      response: z.object({ from: z.string(), to: z.string(), groupBy: z.enum(ReportGrains), by: z.string().nullable(), rows: z.array(reportRow) }),
+      response: z.object({
+        from: z.string(),
+        to: z.string(),
+        groupBy: z.enum(ReportGrains),
+        by: z.string().nullable(),
+        rows: z.array(reportRow),
+      }),
       handler: async ({ query, req, res }) => {
-        const rows = await dailyReport(db, { from: query.from, to: query.to, groupBy: query.groupBy, by: query.by });
-        const csv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+        const rows = await dailyReport(db, {
+          from: query.from,
+          to: query.to,
+          groupBy: query.groupBy,
+          by: query.by,
+        });
+        const csv =
+          query.format === 'csv' ||
+          (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
         if (csv) {
           res.status(200).type('text/csv; charset=utf-8');
           res.setHeader('Content-Disposition', `attachment; filename="calls-${query.from}-${query.to}.csv"`);

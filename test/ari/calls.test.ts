@@ -3,7 +3,10 @@ import { CallHungUpError, type Call } from '../../src/ari/index.js';
 import { type AriHarness, eventually, startAriHarness } from '../helpers/ari.js';
 
 /** Runs `flow` for the next inbound call and resolves with its outcome. */
-function nextCall<T>(h: AriHarness, flow: (call: Call) => Promise<T>): Promise<{ call: Call; result?: T; error?: unknown }> {
+function nextCall<T>(
+  h: AriHarness,
+  flow: (call: Call) => Promise<T>,
+): Promise<{ call: Call; result?: T; error?: unknown }> {
   return new Promise((resolve) => {
     h.ari.onCall(async (call) => {
       try {
@@ -39,7 +42,14 @@ describe('ari: inbound calls through the Call handle (simulator)', function () {
     await eventually(() => types.includes('ChannelDestroyed'), 'ChannelDestroyed');
     expect(types.indexOf('ChannelHangupRequest')).to.be.lessThan(types.indexOf('StasisEnd'));
     expect(types.indexOf('StasisEnd')).to.be.lessThan(types.indexOf('ChannelDestroyed'));
-    expect(h.ari.stats()).to.deep.equal({ calls: 0, expected: 0, bridges: 0, playbacks: 0, recordings: 0, pendingWaits: 0 });
+    expect(h.ari.stats()).to.deep.equal({
+      calls: 0,
+      expected: 0,
+      bridges: 0,
+      playbacks: 0,
+      recordings: 0,
+      pendingWaits: 0,
+    });
     expect((await h.sim.control.state()).channels.count).to.equal(0);
   });
 
@@ -57,10 +67,27 @@ describe('ari: inbound calls through the Call handle (simulator)', function () {
   it('collects digits: max length, terminator, first-digit and inter-digit timeouts, type-ahead', async () => {
     const outcome = nextCall(h, async (call) => {
       await call.answer();
-      const first = await call.collectDigits({ maxDigits: 3, firstDigitTimeoutMs: 3000, interDigitTimeoutMs: 2000 });
-      const second = await call.collectDigits({ maxDigits: 10, firstDigitTimeoutMs: 3000, interDigitTimeoutMs: 2000, terminators: '#' });
-      const third = await call.collectDigits({ maxDigits: 4, firstDigitTimeoutMs: 3000, interDigitTimeoutMs: 150 });
-      const fourth = await call.collectDigits({ maxDigits: 1, firstDigitTimeoutMs: 100, interDigitTimeoutMs: 100 });
+      const first = await call.collectDigits({
+        maxDigits: 3,
+        firstDigitTimeoutMs: 3000,
+        interDigitTimeoutMs: 2000,
+      });
+      const second = await call.collectDigits({
+        maxDigits: 10,
+        firstDigitTimeoutMs: 3000,
+        interDigitTimeoutMs: 2000,
+        terminators: '#',
+      });
+      const third = await call.collectDigits({
+        maxDigits: 4,
+        firstDigitTimeoutMs: 3000,
+        interDigitTimeoutMs: 150,
+      });
+      const fourth = await call.collectDigits({
+        maxDigits: 1,
+        firstDigitTimeoutMs: 100,
+        interDigitTimeoutMs: 100,
+      });
       await call.hangup();
       return [first, second, third, fourth];
     });
@@ -88,8 +115,14 @@ describe('ari: inbound calls through the Call handle (simulator)', function () {
   it('barge-in stops the prompt on a key, and the key is still there for the menu', async () => {
     const outcome = nextCall(h, async (call) => {
       await call.answer();
-      const played = await call.play(['sound:hello-world', 'sound:hello-world', 'sound:hello-world'], { bargeIn: true });
-      const menu = await call.collectDigits({ maxDigits: 1, firstDigitTimeoutMs: 2000, interDigitTimeoutMs: 1000 });
+      const played = await call.play(['sound:hello-world', 'sound:hello-world', 'sound:hello-world'], {
+        bargeIn: true,
+      });
+      const menu = await call.collectDigits({
+        maxDigits: 1,
+        firstDigitTimeoutMs: 2000,
+        interDigitTimeoutMs: 1000,
+      });
       await call.hangup();
       return { played, menu };
     });
@@ -128,7 +161,12 @@ describe('ari: inbound calls through the Call handle (simulator)', function () {
       await call.answer();
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 100);
-      const r = await call.collectDigits({ maxDigits: 2, firstDigitTimeoutMs: 60_000, interDigitTimeoutMs: 60_000, signal: ac.signal });
+      const r = await call.collectDigits({
+        maxDigits: 2,
+        firstDigitTimeoutMs: 60_000,
+        interDigitTimeoutMs: 60_000,
+        signal: ac.signal,
+      });
       const after = await call.play('sound:beep');
       await call.hangup();
       return { r, after };

@@ -10,7 +10,11 @@ describe('ari: originate and bridges (simulator)', function () {
   it('originate to an agent phone resolves with a Call after StasisStart; Dial/state events came first', async () => {
     const seen: string[] = [];
     h.ari.on('event', (e) => seen.push(e.type));
-    const agent = await h.ari.originate({ endpoint: 'PJSIP/agent1', callerId: '"Tongdai" <+842838220000>', timeoutSeconds: 20 });
+    const agent = await h.ari.originate({
+      endpoint: 'PJSIP/agent1',
+      callerId: '"Tongdai" <+842838220000>',
+      timeoutSeconds: 20,
+    });
     expect(agent.channel.state).to.equal('Up');
     expect(agent.channelId).to.match(/^[0-9a-f-]{36}$/);
     expect(agent.callId).to.equal(agent.channelId);
@@ -29,7 +33,9 @@ describe('ari: originate and bridges (simulator)', function () {
     expect(busy).to.be.instanceOf(OriginateFailedError);
     expect((busy as OriginateFailedError).hangupCause).to.equal(17);
     expect((busy as OriginateFailedError).dialStatus).to.equal('BUSY');
-    const noAnswer = await h.ari.originate({ endpoint: 'PJSIP/agent3', timeoutSeconds: 1 }).catch((e: unknown) => e);
+    const noAnswer = await h.ari
+      .originate({ endpoint: 'PJSIP/agent3', timeoutSeconds: 1 })
+      .catch((e: unknown) => e);
     expect(noAnswer).to.be.instanceOf(OriginateFailedError);
     expect((noAnswer as OriginateFailedError).hangupCause).to.equal(19);
     expect(starts).to.deep.equal([]);
@@ -45,10 +51,15 @@ describe('ari: originate and bridges (simulator)', function () {
   it('an abort signal cancels a ringing originate and hangs the channel up', async () => {
     await h.sim.control.setEndpoint('PJSIP/agent4', { behaviour: 'noanswer' });
     const ac = new AbortController();
-    const pending = h.ari.originate({ endpoint: 'PJSIP/agent4', timeoutSeconds: 30, signal: ac.signal }).catch((e: unknown) => e);
+    const pending = h.ari
+      .originate({ endpoint: 'PJSIP/agent4', timeoutSeconds: 30, signal: ac.signal })
+      .catch((e: unknown) => e);
     setTimeout(() => ac.abort(), 200);
     expect(await pending).to.be.instanceOf(Error);
-    await eventually(async () => (await h.sim.control.state()).channels.count === 0, 'ringing channel hung up');
+    await eventually(
+      async () => (await h.sim.control.state()).channels.count === 0,
+      'ringing channel hung up',
+    );
   });
 
   it('bridges a caller and an agent, tracks membership, and cleans up idempotently', async () => {
@@ -60,7 +71,10 @@ describe('ari: originate and bridges (simulator)', function () {
     const bridge = await h.ari.createBridge({ type: 'mixing', name: 'call' });
     await bridge.addChannel(inbound);
     await bridge.addChannel(agent);
-    await eventually(() => h.ari.bridges.get(bridge.id)?.bridge.channels.length === 2, 'both legs in the bridge');
+    await eventually(
+      () => h.ari.bridges.get(bridge.id)?.bridge.channels.length === 2,
+      'both legs in the bridge',
+    );
     // Adding a channel that does not exist: Asterisk answers 400 "Channel not found" — typed, not a crash.
     const err = await bridge.addChannel('no-such-channel').catch((e: unknown) => e);
     expect(err).to.be.instanceOf(AriNotFoundError);
@@ -73,6 +87,13 @@ describe('ari: originate and bridges (simulator)', function () {
       const s = await h.sim.control.state();
       return s.channels.count === 0 && s.bridges.count === 0;
     }, 'no channels or bridges left');
-    expect(h.ari.stats()).to.deep.equal({ calls: 0, expected: 0, bridges: 0, playbacks: 0, recordings: 0, pendingWaits: 0 });
+    expect(h.ari.stats()).to.deep.equal({
+      calls: 0,
+      expected: 0,
+      bridges: 0,
+      playbacks: 0,
+      recordings: 0,
+      pendingWaits: 0,
+    });
   });
 });

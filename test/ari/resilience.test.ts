@@ -29,7 +29,11 @@ describe('ari: resilience (simulator)', function () {
       await Promise.all(batch);
       placed += batch.length;
     }
-    await eventually(async () => (await h.sim.control.state()).channels.count === 0, 'every call over', 60_000);
+    await eventually(
+      async () => (await h.sim.control.state()).channels.count === 0,
+      'every call over',
+      60_000,
+    );
     await eventually(() => h.ari.stats().calls === 0, 'every handle released');
     expect(h.ari.stats()).to.deep.equal(idle);
     expect(h.ari.listenerCount('event')).to.equal(before.listeners);
@@ -108,7 +112,11 @@ describe('ari: resilience (simulator)', function () {
     h.ari.onCall(async (call) => {
       try {
         await call.answer();
-        const agent = await h.ari.originate({ endpoint: `PJSIP/agent${1 + Math.floor(Math.random() * 20)}`, timeoutSeconds: 5, signal: call.signal });
+        const agent = await h.ari.originate({
+          endpoint: `PJSIP/agent${1 + Math.floor(Math.random() * 20)}`,
+          timeoutSeconds: 5,
+          signal: call.signal,
+        });
         const bridge = await h.ari.createBridge({ name: 'call' });
         try {
           await bridge.addChannel(call);
@@ -124,13 +132,21 @@ describe('ari: resilience (simulator)', function () {
         await call.hangup().catch(() => undefined);
       }
     });
-    for (const s of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) await h.sim.control.setEndpoint(`PJSIP/agent${s}`, { answerAfterMs: 20 });
-    for (const s of [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]) await h.sim.control.setEndpoint(`PJSIP/agent${s}`, { answerAfterMs: 60 });
+    for (const s of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+      await h.sim.control.setEndpoint(`PJSIP/agent${s}`, { answerAfterMs: 20 });
+    for (const s of [11, 12, 13, 14, 15, 16, 17, 18, 19, 20])
+      await h.sim.control.setEndpoint(`PJSIP/agent${s}`, { answerAfterMs: 60 });
     let drops = 0;
     let placed = 0;
     while (drops < 100) {
       await Promise.all(
-        Array.from({ length: 5 }, () => h.sim.control.placeCall({ from: `+84${900000000 + placed++}`, to: '1900', ...(Math.random() < 0.3 ? { hangupAfterMs: 50 + Math.floor(Math.random() * 200) } : {}) })),
+        Array.from({ length: 5 }, () =>
+          h.sim.control.placeCall({
+            from: `+84${900000000 + placed++}`,
+            to: '1900',
+            ...(Math.random() < 0.3 ? { hangupAfterMs: 50 + Math.floor(Math.random() * 200) } : {}),
+          }),
+        ),
       );
       await sleep(Math.random() * 60);
       await h.sim.control.dropWebSockets();
@@ -138,10 +154,14 @@ describe('ari: resilience (simulator)', function () {
       await eventually(() => h.ari.connected, 'reconnected');
     }
     // Quiet period: everything in flight finishes, a final re-sync sweeps whatever an outage hid.
-    await eventually(async () => {
-      const s = await h.sim.control.state();
-      return s.channels.count === 0 && s.bridges.count === 0;
-    }, 'no orphaned channels or bridges', 60_000);
+    await eventually(
+      async () => {
+        const s = await h.sim.control.state();
+        return s.channels.count === 0 && s.bridges.count === 0;
+      },
+      'no orphaned channels or bridges',
+      60_000,
+    );
     // Flows may still be in their `finally` (bridge.destroy in flight) when the last call ends.
     await eventually(() => {
       const s = h.ari.stats();
@@ -163,9 +183,17 @@ describe('ari: resilience (simulator)', function () {
     await h.sim.control.injectRaw('{"type":"StasisStart", "channel": {');
     await h.sim.control.injectRaw('not json at all');
     await h.sim.control.injectRaw('{"no_type":true}');
-    await h.sim.control.injectEvent({ type: 'ChannelFrobnicated', application: 'tongdai', timestamp: '2026-11-23T12:00:00.000+0000' });
+    await h.sim.control.injectEvent({
+      type: 'ChannelFrobnicated',
+      application: 'tongdai',
+      timestamp: '2026-11-23T12:00:00.000+0000',
+    });
     // A known type with a body our dispatcher cannot use must not throw either.
-    await h.sim.control.injectEvent({ type: 'PlaybackFinished', application: 'tongdai', timestamp: '2026-11-23T12:00:00.000+0000' });
+    await h.sim.control.injectEvent({
+      type: 'PlaybackFinished',
+      application: 'tongdai',
+      timestamp: '2026-11-23T12:00:00.000+0000',
+    });
     await h.sim.control.placeCall({ from: '+84901234567', to: '1900' });
     await eventually(() => finished.length === 1, 'the real call still served');
     expect(finished).to.deep.equal(['finished']);

@@ -16,14 +16,31 @@ function channel(id: string, appData = 'tongdai,inbound'): AriChannel {
   };
 }
 function bridge(id: string, name: string, channels: string[] = []): AriBridge {
-  return { id, name, channels, technology: 'simple_bridge', bridge_type: 'mixing', bridge_class: 'stasis', creator: 'Stasis', creationtime: '' };
+  return {
+    id,
+    name,
+    channels,
+    technology: 'simple_bridge',
+    bridge_type: 'mixing',
+    bridge_class: 'stasis',
+    creator: 'Stasis',
+    creationtime: '',
+  };
 }
 
 describe('ari/resync: reconcile after reconnect', () => {
   it('recognises channels executing Stasis for our app only', () => {
     expect(inOurApp(channel('a'), 'tongdai')).to.equal(true);
     expect(inOurApp(channel('a', 'other,x'), 'tongdai')).to.equal(false);
-    expect(inOurApp({ ...channel('a'), dialplan: { context: 'x', exten: 's', priority: 1, app_name: 'Dial', app_data: 'PJSIP/x' } }, 'tongdai')).to.equal(false);
+    expect(
+      inOurApp(
+        {
+          ...channel('a'),
+          dialplan: { context: 'x', exten: 's', priority: 1, app_name: 'Dial', app_data: 'PJSIP/x' },
+        },
+        'tongdai',
+      ),
+    ).to.equal(false);
   });
 
   it('ends calls Asterisk no longer has, fails missing originates, hangs up unknown channels of our app', () => {
@@ -78,7 +95,16 @@ describe('ari/resync: reconcile after reconnect', () => {
 
 describe('ari/resync: originates that reached Stasis during the outage', () => {
   it('starts an expected channel already in our app, keeps waiting for one still ringing', () => {
-    const ringing = { ...channel('ringing'), dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' } };
+    const ringing = {
+      ...channel('ringing'),
+      dialplan: {
+        context: 'default',
+        exten: 's',
+        priority: 1,
+        app_name: 'AppDial2',
+        app_data: '(Outgoing Line)',
+      },
+    };
     const plan = planResync({
       app: 'tongdai',
       policy: 'hangup',

@@ -44,10 +44,25 @@ describe('cdr: every call into Postgres through the outbox and BullMQ', function
   });
 
   const startConsumer = () =>
-    startRecordsConsumer({ connection: redis.redis.duplicate({ maxRetriesPerRequest: null }), prefix: prefix(), pool, logger: silentLogger(), batchWaitMs: 20 });
+    startRecordsConsumer({
+      connection: redis.redis.duplicate({ maxRetriesPerRequest: null }),
+      prefix: prefix(),
+      pool,
+      logger: silentLogger(),
+      batchWaitMs: 20,
+    });
 
   it('inbound calls, an agent leg and a busy attempt each leave one row with its timeline; the outbox empties', async () => {
-    pipeline = await startRecordsPipeline({ source: h.ari, redis: redis.redis, db: db.knex, prefix: prefix(), dir, name: 'test', logger: silentLogger(), confirmEveryMs: 200 });
+    pipeline = await startRecordsPipeline({
+      source: h.ari,
+      redis: redis.redis,
+      db: db.knex,
+      prefix: prefix(),
+      dir,
+      name: 'test',
+      logger: silentLogger(),
+      confirmEveryMs: 200,
+    });
     consumer = startConsumer();
     const welcome = welcomeFlow({ welcomeSound: 'sound:beep', language: 'vi' });
     let inbound = 0;
@@ -67,12 +82,21 @@ describe('cdr: every call into Postgres through the outbox and BullMQ', function
     await h.sim.control.placeCall({ from: '+84901234567', to: '+842838220000', language: 'vi' });
     await eventually(() => inbound === 1, 'first call');
     for (let i = 0; i < 20; i++) {
-      await h.sim.control.placeCall({ from: `+98912${String(1000000 + i)}`, to: '+982188776655', language: 'fa', ...(i % 4 === 0 ? { hangupAfterMs: 30 } : {}) });
+      await h.sim.control.placeCall({
+        from: `+98912${String(1000000 + i)}`,
+        to: '+982188776655',
+        language: 'fa',
+        ...(i % 4 === 0 ? { hangupAfterMs: 30 } : {}),
+      });
     }
     const busy = await h.ari.originate({ endpoint: 'PJSIP/agent2' }).catch((e: unknown) => e);
     expect(busy).to.be.instanceOf(Error);
 
-    await eventually(async () => Number((await db.knex('calls').count({ n: '*' }))[0]!.n) === 23, '23 call rows', 60_000);
+    await eventually(
+      async () => Number((await db.knex('calls').count({ n: '*' }))[0]!.n) === 23,
+      '23 call rows',
+      60_000,
+    );
     const rows = await db.knex('calls').select('*');
     const byDirection = (d: string) => rows.filter((r) => r.direction === d);
     expect(byDirection('inbound')).to.have.length(21);
@@ -85,7 +109,13 @@ describe('cdr: every call into Postgres through the outbox and BullMQ', function
     expect(byDirection('outbound').find((r) => r.disposition === 'busy')?.hangup_cause).to.equal(17);
     expect(firstCall.did).to.equal('+842838220000');
     const events = await db.knex('call_events').where({ call_id: firstCall.call_id }).orderBy('seq');
-    expect(events.map((e) => e.type)).to.include.members(['stasis_start', 'answered', 'hangup_request', 'stasis_end', 'destroyed']);
+    expect(events.map((e) => e.type)).to.include.members([
+      'stasis_start',
+      'answered',
+      'hangup_request',
+      'stasis_end',
+      'destroyed',
+    ]);
     expect(events.map((e) => e.seq)).to.deep.equal(events.map((_, i) => i));
     await eventually(() => pipeline!.outbox.size === 0, 'outbox empty');
     expect(pipeline.recorder.open).to.equal(0);
@@ -108,12 +138,21 @@ describe('cdr: every call into Postgres through the outbox and BullMQ', function
     });
     await first.open();
     pipeline = undefined;
-    const recorderPipeline = await startRecordsPipeline({ source: h.ari, redis: redis.redis, db: db.knex, prefix: prefix(), dir: join(dir, 'unused'), name: 'x', logger });
+    const recorderPipeline = await startRecordsPipeline({
+      source: h.ari,
+      redis: redis.redis,
+      db: db.knex,
+      prefix: prefix(),
+      dir: join(dir, 'unused'),
+      name: 'x',
+      logger,
+    });
     recorderPipeline.recorder.close(); // only used to build records from real calls below
     const { CallRecorder } = await import('../../src/cdr/recorder.js');
     const recorder = new CallRecorder(h.ari, (r) => (records.push(r), first.add(r)), logger);
     h.ari.onCall(welcomeFlow({ welcomeSound: 'sound:beep', language: 'en' }));
-    for (let i = 0; i < 10; i++) await h.sim.control.placeCall({ from: `+4420712345${10 + i}`, to: '+442071234500' });
+    for (let i = 0; i < 10; i++)
+      await h.sim.control.placeCall({ from: `+4420712345${10 + i}`, to: '+442071234500' });
     await eventually(() => records.length === 10, '10 records built');
     recorder.close();
     await first.close(); // the engine stops (or crashes) with Redis still down
@@ -131,7 +170,8 @@ describe('cdr: every call into Postgres through the outbox and BullMQ', function
       name: 'e1',
       logger,
       confirm: postgresConfirm(db.knex),
-      enqueue: async (rs, jobId) => void (await queue.add('records', { records: rs }, { jobId, removeOnComplete: true })),
+      enqueue: async (rs, jobId) =>
+        void (await queue.add('records', { records: rs }, { jobId, removeOnComplete: true })),
       confirmEveryMs: 100,
       resendAfterMs: 500,
     });
@@ -152,13 +192,17 @@ describe('cdr: every call into Postgres through the outbox and BullMQ', function
       name: 'e2',
       logger: silentLogger(),
       confirm: postgresConfirm(db.knex),
-      enqueue: async (rs, jobId) => void (await queue.add('records', { records: rs }, { jobId, removeOnComplete: true })),
+      enqueue: async (rs, jobId) =>
+        void (await queue.add('records', { records: rs }, { jobId, removeOnComplete: true })),
       flushMs: 5,
       confirmEveryMs: 100,
     });
     await outbox.open();
     // Ended before it started: the worker's schema refuses it and keeps it as a dead letter.
-    const bad = { callId: '0b7f6f0e-3c1a-4d7e-9a55-4a7b1c2d3e4f', startedAt: 'not a time' } as unknown as CallRecord;
+    const bad = {
+      callId: '0b7f6f0e-3c1a-4d7e-9a55-4a7b1c2d3e4f',
+      startedAt: 'not a time',
+    } as unknown as CallRecord;
     outbox.add(bad);
     await eventually(() => outbox.size === 0, 'settled by dead letter', 60_000);
     const letters = await db.knex('call_record_dead_letters').select('call_id', 'error_code');

@@ -15,7 +15,13 @@ function channel(over: Partial<AriChannel> = {}): AriChannel {
     caller: { name: 'Nguyễn Văn An', number: '+84901234567' },
     connected: { name: '', number: '' },
     accountcode: '',
-    dialplan: { context: 'from-trunk', exten: '+842838220000', priority: 1, app_name: 'Stasis', app_data: 'tongdai,inbound' },
+    dialplan: {
+      context: 'from-trunk',
+      exten: '+842838220000',
+      priority: 1,
+      app_name: 'Stasis',
+      app_data: 'tongdai,inbound',
+    },
     creationtime: at(0),
     language: 'vi',
     ...over,
@@ -29,7 +35,11 @@ describe('cdr/timeline: ARI events → call record', () => {
     const t = new CallTimeline({ channel: channel(), direction: 'inbound' });
     t.add(ev('StasisStart', 0, { args: ['inbound'] }));
     t.add(ev('ChannelStateChange', 2, { channel: channel({ state: 'Up' }) }));
-    t.add(ev('PlaybackStarted', 2, { playback: { id: 'p1', media_uri: 'sound:hello-world', target_uri: 'channel:x', state: 'playing' } }));
+    t.add(
+      ev('PlaybackStarted', 2, {
+        playback: { id: 'p1', media_uri: 'sound:hello-world', target_uri: 'channel:x', state: 'playing' },
+      }),
+    );
     t.add(ev('ChannelDtmfReceived', 5, { digit: '1', duration_ms: 120 }));
     t.add(ev('ChannelHold', 10));
     t.add(ev('ChannelUnhold', 25));
@@ -50,7 +60,15 @@ describe('cdr/timeline: ARI events → call record', () => {
     expect(record.hangupCause).to.equal(16);
     expect(record.hangupBy).to.equal('caller');
     expect(record.events.map((e) => e.type)).to.deep.equal([
-      'stasis_start', 'answered', 'playback_started', 'dtmf', 'hold', 'unhold', 'hangup_request', 'stasis_end', 'destroyed',
+      'stasis_start',
+      'answered',
+      'playback_started',
+      'dtmf',
+      'hold',
+      'unhold',
+      'hangup_request',
+      'stasis_end',
+      'destroyed',
     ]);
     expect(record.events.map((e) => e.seq)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(record.events[3]!.digit).to.equal('1');
@@ -61,7 +79,12 @@ describe('cdr/timeline: ARI events → call record', () => {
     a.add(ev('StasisStart', 0));
     a.add(ev('ChannelHangupRequest', 8, { cause: 16 }));
     a.add(ev('ChannelDestroyed', 8, { cause: 16, cause_txt: 'Normal Clearing' }));
-    expect(a.finish()).to.include({ disposition: 'abandoned', hangupBy: 'caller', ringSeconds: 8, talkSeconds: 0 });
+    expect(a.finish()).to.include({
+      disposition: 'abandoned',
+      hangupBy: 'caller',
+      ringSeconds: 8,
+      talkSeconds: 0,
+    });
 
     const b = new CallTimeline({ channel: channel(), direction: 'inbound' });
     b.add(ev('StasisStart', 0));
@@ -74,12 +97,24 @@ describe('cdr/timeline: ARI events → call record', () => {
 
   it('outbound attempts: busy (17), no answer (19) and answered legs linked to their parent', () => {
     const id = 'a3f1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b';
-    const out = (s: Partial<AriChannel> = {}) => channel({ id, caller: { name: 'Tongdai', number: '+842838220000' }, dialplan: { context: 'tongdai-outbound', exten: 's', priority: 1 }, ...s });
+    const out = (s: Partial<AriChannel> = {}) =>
+      channel({
+        id,
+        caller: { name: 'Tongdai', number: '+842838220000' },
+        dialplan: { context: 'tongdai-outbound', exten: 's', priority: 1 },
+        ...s,
+      });
     const busy = new CallTimeline({ channel: out(), direction: 'outbound', to: '+989121234567' });
     busy.add(ev('Dial', 1, { peer: out(), dialstatus: 'BUSY' }));
     busy.add(ev('ChannelHangupRequest', 1, { cause: 17 }));
     busy.add(ev('ChannelDestroyed', 1, { cause: 17, cause_txt: 'User busy' }));
-    expect(busy.finish()).to.include({ disposition: 'busy', hangupCause: 17, callId: id, fromNumber: '+842838220000', toNumber: '+989121234567' });
+    expect(busy.finish()).to.include({
+      disposition: 'busy',
+      hangupCause: 17,
+      callId: id,
+      fromNumber: '+842838220000',
+      toNumber: '+989121234567',
+    });
 
     const noAnswer = new CallTimeline({ channel: out(), direction: 'outbound' });
     noAnswer.add(ev('ChannelStateChange', 0.2, { channel: out({ state: 'Ringing' }) }));
@@ -92,7 +127,12 @@ describe('cdr/timeline: ARI events → call record', () => {
     leg.add(ev('StasisStart', 3, { channel: out({ state: 'Up' }) }));
     leg.add(ev('ChannelDestroyed', 90, { cause: 16, cause_txt: 'Normal Clearing' }));
     const r = leg.finish();
-    expect(r).to.include({ disposition: 'answered', parentCallId: parent, conversationId: parent, talkSeconds: 87 });
+    expect(r).to.include({
+      disposition: 'answered',
+      parentCallId: parent,
+      conversationId: parent,
+      talkSeconds: 87,
+    });
   });
 
   it('masks keys while a flow collects card data', () => {

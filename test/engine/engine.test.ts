@@ -72,8 +72,14 @@ describe('engine: the composition root against the simulator, Postgres and Redis
     expect(Object.keys(body.checks).sort()).to.deep.equal(['ari', 'postgres', 'redis']);
     await sim.control.refuseConnections(60_000);
     await sim.control.dropWebSockets();
-    await eventually(async () => (await fetch(`${base}/health`)).status === 503, '503 while Asterisk is away');
-    const down = (await (await fetch(`${base}/health`)).json()) as { status: string; checks: Record<string, { ok: boolean }> };
+    await eventually(
+      async () => (await fetch(`${base}/health`)).status === 503,
+      '503 while Asterisk is away',
+    );
+    const down = (await (await fetch(`${base}/health`)).json()) as {
+      status: string;
+      checks: Record<string, { ok: boolean }>;
+    };
     expect(down.status).to.equal('degraded');
     expect(down.checks.ari!.ok).to.equal(false);
     expect(down.checks.postgres!.ok).to.equal(true);
@@ -82,12 +88,28 @@ describe('engine: the composition root against the simulator, Postgres and Redis
   it('an inbound call runs the welcome flow and leaves its record in Postgres; metrics count it', async () => {
     const { base, lines } = await boot();
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    const consumer = startRecordsConsumer({ connection: redis.redis.duplicate({ maxRetriesPerRequest: null }), prefix: redis.prefix.replace(/:$/, ''), pool, logger: capturingLogger().logger, batchWaitMs: 20 });
+    const consumer = startRecordsConsumer({
+      connection: redis.redis.duplicate({ maxRetriesPerRequest: null }),
+      prefix: redis.prefix.replace(/:$/, ''),
+      pool,
+      logger: capturingLogger().logger,
+      batchWaitMs: 20,
+    });
     try {
       await sim.control.placeCall({ from: '+84901234567', to: '+842838220000', language: 'vi' });
-      await eventually(async () => Number((await db.knex('calls').count({ n: '*' }))[0]!.n) === 1, 'the call row', 30_000);
+      await eventually(
+        async () => Number((await db.knex('calls').count({ n: '*' }))[0]!.n) === 1,
+        'the call row',
+        30_000,
+      );
       const row = await db.knex('calls').first();
-      expect(row).to.include({ direction: 'inbound', disposition: 'answered', hangup_by: 'system', language: 'vi', did: '+842838220000' });
+      expect(row).to.include({
+        direction: 'inbound',
+        disposition: 'answered',
+        hangup_by: 'system',
+        language: 'vi',
+        did: '+842838220000',
+      });
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).to.match(/tongdai_ari_events_total\{type="StasisStart"\} 1/);
       expect(metrics).to.include('tongdai_ari_rest_seconds_bucket');

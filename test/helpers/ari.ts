@@ -17,7 +17,10 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
       done();
     },
   });
-  return { logger: createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream })] }), lines };
+  return {
+    logger: createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream })] }),
+    lines,
+  };
 }
 
 export interface AriHarness {
@@ -65,7 +68,11 @@ export async function startAriHarness(overrides: Partial<AriConnectionOptions> =
 }
 
 /** Polls until `check` holds (no timing asserts: a bound only, generous for noisy machines). */
-export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
