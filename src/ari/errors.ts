@@ -116,7 +116,7 @@ export function classifyAriError(err: unknown, operation: string): AriError {
   }
   if (allocation)
     return new AriAllocationFailedError('ARI_ALLOCATION_FAILED', `${operation}: ${text}`, operation);
-  if (/^channel not found/i.test(text)) {
+  if (/^(provided )?channel (was )?not found/i.test(text)) {
     return new AriChannelGoneError('ARI_NOT_FOUND', `${operation}: ${text}`, operation);
   }
   if (/not found|does not exist/i.test(text)) {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   AriAllocationFailedError,
+  AriChannelGoneError,
   AriConflictError,
   AriError,
   AriInvalidError,
@@ -29,6 +30,14 @@ describe('ari/errors: classification of ari-client failures', () => {
       expect(err.operation).to.equal('channels.answer');
     });
   }
+
+  it('"Channel not found" and "Provided channel was not found" mean the channel is gone; a missing variable does not', () => {
+    expect(classifyAriError(new Error('{"message":"Channel not found"}'), 'x')).to.be.instanceOf(AriChannelGoneError);
+    expect(classifyAriError(new Error('{"message":"Provided channel was not found"}'), 'x')).to.be.instanceOf(AriChannelGoneError);
+    const variable = classifyAriError(new Error('{"message":"Provided variable was not found"}'), 'x');
+    expect(variable).to.be.instanceOf(AriNotFoundError);
+    expect(variable).to.not.be.instanceOf(AriChannelGoneError);
+  });
 
   it('network errors are ARI_UNAVAILABLE', () => {
     const e = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
