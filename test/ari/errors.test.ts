@@ -32,8 +32,12 @@ describe('ari/errors: classification of ari-client failures', () => {
   }
 
   it('"Channel not found" and "Provided channel was not found" mean the channel is gone; a missing variable does not', () => {
-    expect(classifyAriError(new Error('{"message":"Channel not found"}'), 'x')).to.be.instanceOf(AriChannelGoneError);
-    expect(classifyAriError(new Error('{"message":"Provided channel was not found"}'), 'x')).to.be.instanceOf(AriChannelGoneError);
+    expect(classifyAriError(new Error('{"message":"Channel not found"}'), 'x')).to.be.instanceOf(
+      AriChannelGoneError,
+    );
+    expect(classifyAriError(new Error('{"message":"Provided channel was not found"}'), 'x')).to.be.instanceOf(
+      AriChannelGoneError,
+    );
     const variable = classifyAriError(new Error('{"message":"Provided variable was not found"}'), 'x');
     expect(variable).to.be.instanceOf(AriNotFoundError);
     expect(variable).to.not.be.instanceOf(AriChannelGoneError);
