@@ -14,10 +14,10 @@ const BadValues: Array<[string, string, RegExp]> = [
   ['ARI_URL', 'ftp://pbx', /http:\/\/ or https:\/\//],
   ['ARI_APP', 'my app', /letters, digits/],
   ['ARI_ORPHAN_POLICY', 'keep', /"hangup"\|"adopt"/],
-  ['METRICS_ENABLED', 'maybe', /"true"\|"false"/],
-  ['HTTP_PORT', '70000', /<=65535/],
-  ['HTTP_PORT', 'eighty', /expected number/],
-  ['ARI_REST_TIMEOUT_MS', '0', />=1/],
+  ['METRICS_ENABLED', 'maybe', /must be true or false/],
+  ['HTTP_PORT', '70000', /must be a port number from 1 to 65535/],
+  ['HTTP_PORT', 'eighty', /must be a port number from 1 to 65535/],
+  ['ARI_REST_TIMEOUT_MS', '0', /whole number of milliseconds \(1 or more\)/],
   ['DEFAULT_LANGUAGE', 'english', /language code/],
 ];
 
