@@ -3,6 +3,8 @@ export class AriError extends Error {
   constructor(
     readonly status: number,
     readonly body: Record<string, unknown>,
+    /** Extra response headers, e.g. Allow on a 405. */
+    readonly headers?: Record<string, string>,
   ) {
     super(typeof body.message === 'string' ? body.message : JSON.stringify(body));
     this.name = 'AriError';

@@ -7,6 +7,7 @@ import { playbackJson, recordingJson } from './model.js';
 import type { Args, HandlerTable, Reply } from './rest-types.js';
 import { created, noContent, ok } from './rest-types.js';
 import { sayDigitsDuration, sayNumberDuration, soundDuration } from './sounds.js';
+import { uriEncodeHttp } from './uri.js';
 import { appendWav, makeWav } from './wav.js';
 
 export const KnownFormats = [
@@ -253,7 +254,7 @@ export class Media {
       if (r.maxDurationSeconds > 0)
         this.core.after(r.timers, r.maxDurationSeconds * 1000, () => this.stopRecording(r, 'done'));
     });
-    return created(`/recordings/live/${encodeURIComponent(name)}`, body);
+    return created(`/recordings/live/${uriEncodeHttp(name)}`, body);
   }
 
   recordedMs(r: SimRecording): number {

@@ -15,9 +15,10 @@ export type Handler = (args: Args) => Reply;
 export type HandlerTable = Record<string, Handler>;
 
 export const ok = (body: unknown): Reply => ({ status: 200, body });
+/** ast_ari_response_created(): the Location header starts with the root path segment, "/ari". */
 export const created = (location: string, body: unknown): Reply => ({
   status: 201,
   body,
-  headers: { Location: location },
+  headers: { Location: `/ari${location}` },
 });
 export const noContent = (): Reply => ({ status: 204 });

@@ -7,11 +7,12 @@ import {
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core, EventSink } from './core.js';
-import { AriError } from './errors.js';
+import { AriError, ariError } from './errors.js';
 import { AsteriskVersion } from './misc.js';
 import type { Reply } from './rest-types.js';
 import type { Router } from './router.js';
 import { apiDeclaration, resourceListing } from './spec/swagger.js';
+import { uriDecodeLegacy } from './uri.js';
 
 export interface RecordedRequest {
   method: string;
@@ -29,6 +30,15 @@ export interface InjectedResponse {
   body?: unknown;
   /** How many requests it answers; omitted = until cleared. */
   times?: number;
+}
+
+/** ast_http_error(): Asterisk's HTML error page, used outside ARI (unknown URLs, failed WebSocket upgrades). */
+export function httpError(status: number, title: string, text: string): Reply {
+  const html =
+    '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\r\n' +
+    `<html><head>\r\n<title>${status} ${title}</title>\r\n</head><body>\r\n` +
+    `<h1>${title}</h1>\r\n<p>${text}</p>\r\n<hr />\r\n</body></html>\r\n`;
+  return { status, raw: Buffer.from(html), contentType: 'text/html' };
 }
 
 export type ControlRpc = (method: string, args: unknown[]) => Promise<unknown>;
@@ -121,12 +131,14 @@ export class SimServer {
     this.wss.close();
   }
 
-  private authorized(req: IncomingMessage, url: URL): boolean {
-    const key = url.searchParams.get('api_key');
-    if (key !== null) return key === `${this.user}:${this.password}`;
+  /** authenticate_user(): HTTP Basic when the header is there, else ?api_key=user:pass (form fields count). */
+  private authorized(req: IncomingMessage, params: [string, string][]): boolean {
     const h = req.headers.authorization;
-    if (!h?.startsWith('Basic ')) return false;
-    return Buffer.from(h.slice(6), 'base64').toString('utf8') === `${this.user}:${this.password}`;
+    if (h?.startsWith('Basic ')) {
+      return Buffer.from(h.slice(6), 'base64').toString('utf8') === `${this.user}:${this.password}`;
+    }
+    const key = params.find(([k]) => k.toLowerCase() === 'api_key')?.[1];
+    return key !== undefined && key === `${this.user}:${this.password}`;
   }
 
   private send(res: ServerResponse, r: Reply): void {
@@ -165,11 +177,35 @@ export class SimServer {
     const method = (req.method ?? 'GET').toUpperCase();
     try {
       const text = await this.readBody(req);
-      if (!url.pathname.startsWith('/ari') && !url.pathname.startsWith('/_sim')) {
-        this.send(res, { status: 404, body: { message: 'Not found' } });
+      const isAri = url.pathname === '/ari' || url.pathname.startsWith('/ari/');
+      if (!isAri && !url.pathname.startsWith('/_sim')) {
+        this.send(res, httpError(404, 'Not Found', 'The requested URL was not found on this server.'));
         return;
       }
-      if (!this.authorized(req, url)) {
+      // ast_ari_callback(): form fields, then a JSON body (only with Content-Type application/json);
+      // a body that does not parse is a 400 before authentication is even looked at.
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const params: [string, string][] = [];
+      let body: unknown;
+      if (type === 'application/x-www-form-urlencoded' && text) {
+        for (const pair of text.split('&')) {
+          const i = pair.indexOf('=');
+          params.push(
+            i < 0
+              ? [uriDecodeLegacy(pair), '']
+              : [uriDecodeLegacy(pair.slice(0, i)), uriDecodeLegacy(pair.slice(i + 1))],
+          );
+        }
+      } else if (type === 'application/json' && text) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          this.send(res, { status: 400, body: { message: 'Error parsing request body' } });
+          return;
+        }
+      }
+      for (const [k, v] of url.searchParams) params.push([k, v]);
+      if (!this.authorized(req, params)) {
         this.send(res, {
           status: 401,
           body: { message: 'Authentication required' },
@@ -177,19 +213,14 @@ export class SimServer {
         });
         return;
       }
-      let body: unknown;
-      if (text.trim()) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          if (!(req.headers['content-type'] ?? '').includes('json')) body = undefined;
-          else {
-            this.send(res, { status: 400, body: { message: 'Error parsing request body' } });
-            return;
+      if (url.pathname.startsWith('/_sim')) {
+        if (body === undefined && text.trim()) {
+          try {
+            body = JSON.parse(text);
+          } catch {
+            /* control calls without a JSON body take no arguments */
           }
         }
-      }
-      if (url.pathname.startsWith('/_sim')) {
         await this.onControl(method, url, body, res);
         return;
       }
@@ -220,22 +251,34 @@ export class SimServer {
         this.send(res, { status: inj.status, body: inj.body });
         return;
       }
-      this.send(res, this.ari(method, url, body, req.headers.host ?? `${this.host}:${this.port}`));
+      this.send(res, this.ari(method, url, params, body, req.headers.host));
     } catch (e) {
-      if (e instanceof AriError) this.send(res, { status: e.status, body: e.body });
+      if (e instanceof AriError) this.send(res, { status: e.status, body: e.body, headers: e.headers });
       else this.send(res, { status: 500, body: { message: e instanceof Error ? e.message : String(e) } });
     }
   }
 
-  private ari(method: string, url: URL, body: unknown, host: string): Reply {
-    const path = url.pathname.slice(4) || '/';
-    const docs = /^\/api-docs\/([A-Za-z]+)\.json$/.exec(path);
-    if (docs && method === 'GET') {
-      if (docs[1] === 'resources') return { status: 200, body: resourceListing(host) };
-      const decl = apiDeclaration(docs[1]!, host);
-      return decl ? { status: 200, body: decl } : { status: 404, body: { message: 'Resource not found' } };
+  private ari(
+    method: string,
+    url: URL,
+    params: [string, string][],
+    body: unknown,
+    host: string | undefined,
+  ): Reply {
+    // The part after "/ari/", as Asterisk's ast_ari_callback() sees it.
+    const uri = url.pathname.slice(5);
+    if (uri.endsWith('/')) {
+      throw ariError(404, `ARI URLs do not end with a slash. Try /ari/${uri.slice(0, -1)}`);
     }
-    return this.router.dispatch(method, path, url.searchParams, body);
+    if (uri.startsWith('api-docs/')) {
+      if (method !== 'GET') throw ariError(405, 'Unsupported method');
+      const docs = /^api-docs\/([A-Za-z]+)\.json$/.exec(uri);
+      if (docs?.[1] === 'resources') return { status: 200, body: resourceListing(host) };
+      const decl = docs ? apiDeclaration(docs[1]!, host) : undefined;
+      if (!decl) throw ariError(404, 'Resource not found');
+      return { status: 200, body: decl };
+    }
+    return this.router.dispatch(method, `/${uri}`, params, body);
   }
 
   private async onControl(method: string, url: URL, body: unknown, res: ServerResponse): Promise<void> {
@@ -258,14 +301,23 @@ export class SimServer {
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const reject = (status: number, reason: string, message: string): void => {
+    const reject = (status: number, reason: string, message: string, extra: string[] = []): void => {
       const text = JSON.stringify({ message });
-      socket.end(
-        `HTTP/1.1 ${status} ${reason}\r\nServer: Asterisk/${AsteriskVersion}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-      );
+      const head = [
+        `HTTP/1.1 ${status} ${reason}`,
+        `Server: Asterisk/${AsteriskVersion}`,
+        ...extra,
+        'Content-Type: application/json',
+        `Content-Length: ${Buffer.byteLength(text)}`,
+        'Connection: close',
+      ];
+      socket.end(`${head.join('\r\n')}\r\n\r\n${text}`);
     };
-    if (url.pathname !== '/ari/events') return reject(404, 'Not Found', 'Not found');
-    if (!this.authorized(req, url)) return reject(401, 'Unauthorized', 'Authentication required');
+    if (url.pathname !== '/ari/events') return reject(404, 'Not Found', 'Resource not found');
+    if (!this.authorized(req, [...url.searchParams]))
+      return reject(401, 'Unauthorized', 'Authentication required', [
+        'WWW-Authenticate: Basic realm="Asterisk REST Interface"',
+      ]);
     const apps = url.searchParams
       .getAll('app')
       .flatMap((s) => s.split(','))

@@ -27,8 +27,9 @@ export async function ari(
 ): Promise<AriResponse> {
   const u = new URL(`${sim.url}/ari${path}`);
   for (const [k, v] of Object.entries(query)) {
-    if (Array.isArray(v)) for (const x of v) u.searchParams.append(k, x);
-    else u.searchParams.set(k, String(v));
+    // allowMultiple values go comma-separated, as ari-client sends them; Asterisk keeps only the last
+    // of repeated keys.
+    u.searchParams.set(k, Array.isArray(v) ? v.join(',') : String(v));
   }
   const res = await fetch(u, {
     method,

@@ -25,7 +25,7 @@ describe('simulator: playbacks, recordings and bridges', () => {
       playbackId: 'pb1',
     });
     expect(res.status).to.equal(201);
-    expect(res.headers.get('location')).to.equal('/playbacks/pb1');
+    expect(res.headers.get('location')).to.equal('/ari/playbacks/pb1');
     expect(res.body).to.deep.equal({
       id: 'pb1',
       media_uri: 'sound:hello-world',
@@ -84,7 +84,7 @@ describe('simulator: playbacks, recordings and bridges', () => {
   it('record answers 201; stop gives RecordingFinished and a WAV as long as the recorded time minus pauses', async () => {
     const res = await ari(sim, 'POST', `/channels/${chan}/record`, { name: 'calls/r1', format: 'wav' });
     expect(res.status).to.equal(201);
-    expect(res.headers.get('location')).to.equal('/recordings/live/calls%2Fr1');
+    expect(res.headers.get('location')).to.equal('/ari/recordings/live/calls%2Fr1');
     expect(res.body).to.deep.equal({
       name: 'calls/r1',
       format: 'wav',

@@ -1,0 +1,149 @@
+import { expect } from 'chai';
+import type { Simulator } from '../../src/simulator/index.js';
+import { ari, Auth, Events, Password, start, User } from './helpers.js';
+
+/** Raw request with full control over headers and body (res_ari.c's ast_ari_callback behaviour). */
+async function raw(
+  sim: Simulator,
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+  const res = await fetch(`${sim.url}${path}`, { method, headers: init.headers, body: init.body });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+describe('simulator: the HTTP layer of res_ari.c', () => {
+  let sim: Simulator;
+  before(async () => {
+    sim = await start({ clock: 'virtual' });
+  });
+  after(async () => {
+    await sim.close();
+  });
+
+  it('routes like ast_ari_invoke: explicit segments win, a known path with another method is 405 + Allow', async () => {
+    // /channels/create only has POST: GET must not fall through to /channels/{channelId}.
+    const r = await ari(sim, 'GET', '/channels/create');
+    expect(r.status).to.equal(405);
+    expect(r.body).to.deep.equal({ message: 'Invalid method' });
+    expect(r.headers.get('allow')).to.equal('OPTIONS,POST');
+    const d = await ari(sim, 'DELETE', '/channels');
+    expect(d.status).to.equal(405);
+    expect(d.headers.get('allow')).to.equal('OPTIONS,GET,POST');
+    expect((await ari(sim, 'PUT', '/bridges/b1')).headers.get('allow')).to.equal('OPTIONS,GET,POST,DELETE');
+    const o = await raw(sim, 'OPTIONS', '/ari/bridges', { headers: { Authorization: Auth } });
+    expect(o.status).to.equal(204);
+    expect(o.headers.get('allow')).to.equal('OPTIONS,GET,POST');
+    expect((await ari(sim, 'GET', '/nothing/here')).body).to.deep.equal({ message: 'Resource not found' });
+    expect((await ari(sim, 'GET', '/channels/x/nothing')).status).to.equal(404);
+  });
+
+  it('a trailing slash is 404 with a hint; api-docs only answer GET', async () => {
+    const t = await ari(sim, 'GET', '/channels/');
+    expect(t.status).to.equal(404);
+    expect(t.body).to.deep.equal({ message: 'ARI URLs do not end with a slash. Try /ari/channels' });
+    const p = await ari(sim, 'POST', '/api-docs/resources.json');
+    expect(p.status).to.equal(405);
+    expect(p.body).to.deep.equal({ message: 'Unsupported method' });
+    expect((await ari(sim, 'GET', '/api-docs/nope.json')).body).to.deep.equal({
+      message: 'Resource not found',
+    });
+  });
+
+  it('api-docs: declarations keep apiVersion 2.0.0 and since; the listing names each resource', async () => {
+    const listing = (await ari(sim, 'GET', '/api-docs/resources.json')).body;
+    expect(listing.apiVersion).to.equal('10.0.0');
+    expect(listing.swaggerVersion).to.equal('1.1');
+    expect(listing.apis[0]).to.deep.equal({
+      path: '/api-docs/asterisk.{format}',
+      description: 'Asterisk resources',
+    });
+    const ch = (await ari(sim, 'GET', '/api-docs/channels.json')).body;
+    expect(ch.apiVersion).to.equal('2.0.0');
+    expect(ch.since).to.deep.equal(['12.0.0']);
+    expect(ch.basePath).to.match(/^http:\/\/127\.0\.0\.1:\d+\/ari$/);
+  });
+
+  it('a malformed JSON body is 400 before authentication; Basic auth wins over api_key', async () => {
+    const bad = await raw(sim, 'POST', '/ari/bridges', {
+      headers: { 'Content-Type': 'application/json' },
+      body: '{nope',
+    });
+    expect(bad.status).to.equal(400);
+    expect(bad.json).to.deep.equal({ message: 'Error parsing request body' });
+    // Not JSON by Content-Type: the body is not read at all.
+    const text = await raw(sim, 'POST', '/ari/bridges?bridgeId=plain1', {
+      headers: { Authorization: Auth, 'Content-Type': 'text/plain' },
+      body: '{nope',
+    });
+    expect(text.status).to.equal(200);
+    const wrongBasic = await raw(sim, 'GET', `/ari/asterisk/ping?api_key=${User}:${Password}`, {
+      headers: { Authorization: 'Basic ' + Buffer.from('x:y').toString('base64') },
+    });
+    expect(wrongBasic.status).to.equal(401);
+    expect(wrongBasic.json).to.deep.equal({ message: 'Authentication required' });
+    expect(wrongBasic.headers.get('www-authenticate')).to.equal('Basic realm="Asterisk REST Interface"');
+  });
+
+  it('form fields count as parameters; the last of repeated keys wins; JSON body fields override the query', async () => {
+    const form = await raw(sim, 'POST', '/ari/bridges', {
+      headers: { Authorization: Auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'bridgeId=form1&type=holding&name=from+form',
+    });
+    expect(form.status).to.equal(200);
+    expect(form.json).to.include({ id: 'form1', bridge_type: 'holding', name: 'from form' });
+    const rep = await raw(sim, 'POST', '/ari/bridges?bridgeId=rep1&name=first&name=second', {
+      headers: { Authorization: Auth },
+    });
+    expect(rep.json.name).to.equal('second');
+    const body = await raw(sim, 'POST', '/ari/bridges?bridgeId=q1&name=query', {
+      headers: { Authorization: Auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ bridgeId: 'b1', name: 'body' }),
+    });
+    expect(body.json).to.include({ id: 'b1', name: 'body' });
+  });
+
+  it('parameters are never type-checked: timeout=abc is 0 (the 30 s default), no swagger defaults', async () => {
+    const ev = await Events.open(sim);
+    try {
+      await sim.control.setEndpoint('PJSIP/agent9', { behaviour: 'noanswer' });
+      const o = await ari(sim, 'POST', '/channels', {
+        endpoint: 'PJSIP/agent9',
+        app: 'tongdai',
+        timeout: 'abc',
+      });
+      expect(o.status).to.equal(200);
+      await sim.control.advance(29000);
+      expect(ev.of('ChannelDestroyed')).to.have.length(0);
+      await sim.control.advance(1500);
+      await ev.waitType('ChannelDestroyed');
+      const { channelId } = await sim.control.placeCall({ from: '1', to: '2' });
+      await ari(sim, 'POST', `/channels/${channelId}/answer`);
+      // mute's "direction" defaults to "both" only in the docs: Asterisk's handler sees NULL.
+      const m = await ari(sim, 'POST', `/channels/${channelId}/mute`);
+      expect(m.status).to.equal(400);
+      expect(m.body).to.deep.equal({ message: 'Direction is required' });
+      const dial = await ari(sim, 'POST', `/channels/${channelId}/dial`, { timeout: -5 });
+      expect(dial.body).to.not.deep.equal({ message: 'timeout cannot be less than 0' });
+    } finally {
+      ev.close();
+    }
+  });
+
+  it('outside /ari: the HTML 404 of ast_http_error; GET /ari/events without Upgrade is 426', async () => {
+    const r = await raw(sim, 'GET', '/nowhere');
+    expect(r.status).to.equal(404);
+    expect(r.headers.get('content-type')).to.equal('text/html');
+    expect(r.text).to.contain('The requested URL was not found on this server.');
+    const e = await raw(sim, 'GET', '/ari/events?app=x', { headers: { Authorization: Auth } });
+    expect(e.status).to.equal(426);
+  });
+});
