@@ -1,0 +1,111 @@
+import type { Call, Telephony } from '../ari/index.js';
+import type { CallRecord } from '../cdr/record.js';
+import type { FlowDocument, FlowNode } from './schema.js';
+
+/** One version of one flow, as it serves calls. Immutable once loaded. */
+export interface FlowVersion {
+  id: string;
+  version: number;
+  document: FlowDocument;
+}
+
+/** The flows a call runs on: the versions active when the call started, whatever is loaded later. */
+export interface FlowSnapshot {
+  get(flowId: string): FlowVersion | undefined;
+}
+
+/** Who we know by phone number (a customers table, a CRM cache...). */
+export interface Customer {
+  phone: string;
+  name: string;
+  tags: string[];
+  vip: boolean;
+  language: string | null;
+}
+export interface CustomerDirectory {
+  findByPhone(phone: string): Promise<Customer | undefined>;
+}
+
+export interface CallbackRequest {
+  callId: string;
+  phone: string;
+  did: string | null;
+  flowId: string;
+  nodeId: string;
+  language: string;
+  purpose: string | null;
+  priority: number | null;
+}
+export interface CallbackRequests {
+  request(r: CallbackRequest): Promise<void>;
+}
+
+/** Agent phones a queue rings until the ACD exists; busy = in a call through this engine. */
+export interface AgentPool {
+  endpointsOf(queue: string): readonly string[] | undefined;
+  /** Claims the endpoint if free; false when someone else's call has it. */
+  claim(endpoint: string): boolean;
+  release(endpoint: string): void;
+}
+
+export type Annotations = Partial<
+  Pick<CallRecord, 'purpose' | 'priority' | 'queue' | 'agent' | 'disposition'>
+>;
+
+/** One node visit, as the call record and the analytics view see it. */
+export interface NodeVisit {
+  call: Call;
+  at: Date;
+  flowId: string;
+  version: number;
+  nodeId: string;
+  type: FlowNode['type'];
+  /** The branch taken; "hangup" when the caller left during the node, "error" when it failed. */
+  branch: string;
+  /** Time inside the node (prompts, waits, ringing included). */
+  ms: number;
+  /** Interpreter time between the previous node's end and this node's start. */
+  gapMs: number;
+  detail?: Record<string, unknown>;
+}
+
+/** Where the interpreter reports; the engine writes visits to the call's timeline (call_events). */
+export interface IvrObserver {
+  nodeVisited(visit: NodeVisit): void;
+  annotate(call: Call, fields: Annotations): void;
+  /** Keys pressed while on are kept out of the call record (card numbers, PINs). */
+  maskDigits?(call: Call, on: boolean): void;
+}
+
+export interface IvrServices {
+  telephony: Pick<Telephony, 'originate' | 'createBridge'>;
+  agents: AgentPool;
+  customers?: CustomerDirectory;
+  callbacks?: CallbackRequests;
+  fetch: typeof fetch;
+  now(): Date;
+}
+
+/** What a node sees while it runs. Variables are the call's own (not channel variables). */
+export interface IvrContext {
+  readonly call: Call;
+  readonly services: IvrServices;
+  readonly flow: FlowVersion;
+  readonly nodeId: string;
+  language: string;
+  readonly vars: Map<string, string>;
+  annotate(fields: Annotations): void;
+  maskDigits(on: boolean): void;
+  /** Extra fields for this visit's call_events detail. */
+  note(detail: Record<string, unknown>): void;
+  /** Runs another flow of the call's snapshot, returning when it ends. */
+  runFlow(flowId: string): Promise<void>;
+  /** The flow (and the call) must stop after this node: a hang-up node ran. */
+  finish(): void;
+}
+
+/** A node at work: exec returns the branch taken; kill stops whatever it waits on (idempotent). */
+export interface NodeTask {
+  exec(ctx: IvrContext): Promise<string>;
+  kill(): void;
+}

@@ -1,0 +1,190 @@
+import { CallHungUpError, isGone, type Call } from '../ari/index.js';
+import { exitsOf } from './branches.js';
+import type {
+  Annotations,
+  FlowSnapshot,
+  FlowVersion,
+  IvrContext,
+  IvrObserver,
+  IvrServices,
+} from './context.js';
+import { FlowNotFoundError, IvrLoopError } from './errors.js';
+import { Stopped } from './nodes/base.js';
+import { createNodeTask } from './nodes/index.js';
+
+/** Node visits one call may make: a menu looping on itself forever is a flow bug, not a feature. */
+export const DefaultMaxVisits = 500;
+/** Sub-flows nested deeper than this are a recursion an engineer did not mean. */
+export const DefaultMaxDepth = 8;
+
+export interface InterpreterOptions {
+  services: IvrServices;
+  observer: IvrObserver;
+  /** Prompt language when neither the channel nor the flow names one. */
+  defaultLanguage: string;
+  maxVisits?: number;
+  maxDepth?: number;
+}
+
+export interface CallOutcome {
+  /** completed: the flow ran to its end; hungup: the caller left; failed: a node threw. */
+  status: 'completed' | 'hungup' | 'failed';
+  visits: number;
+  lastNode: string | undefined;
+}
+
+/** The state of one call's run: language and variables cross sub-flows, as the caller hears them. */
+class CallRun {
+  language: string;
+  readonly vars = new Map<string, string>();
+  visits = 0;
+  finished = false;
+  lastNode: string | undefined;
+  /** When the previous node returned (performance.now), to measure the interpreter's own time. */
+  lastEnd = performance.now();
+  constructor(
+    readonly call: Call,
+    readonly snapshot: FlowSnapshot,
+    language: string,
+  ) {
+    this.language = language;
+  }
+}
+
+const exitTables = new WeakMap<FlowVersion, Map<string, Map<string, string | undefined>>>();
+
+/** Branch → target per node, built once per flow version (the loop only does map lookups). */
+function exitTable(flow: FlowVersion): Map<string, Map<string, string | undefined>> {
+  let table = exitTables.get(flow);
+  if (!table) {
+    table = new Map();
+    for (const [id, node] of Object.entries(flow.document.nodes))
+      table.set(id, new Map(exitsOf(node).map((e) => [e.branch, e.target])));
+    exitTables.set(flow, table);
+  }
+  return table;
+}
+
+/**
+ * Runs a flow version on a call: a loop over nodes, each one a task from the factory. The caller
+ * hanging up ends the loop wherever it is (the running task is killed, the visit is recorded with
+ * branch "hangup"), and every visit goes to the observer with the branch taken and its time.
+ */
+export class IvrInterpreter {
+  constructor(private readonly options: InterpreterOptions) {}
+
+  async run(call: Call, snapshot: FlowSnapshot, flowId: string): Promise<CallOutcome> {
+    const flow = snapshot.get(flowId);
+    if (!flow) throw new FlowNotFoundError(flowId);
+    const language = call.channel.language || flow.document.language || this.options.defaultLanguage;
+    const run = new CallRun(call, snapshot, language);
+    const outcome = (status: CallOutcome['status']): CallOutcome => ({
+      status,
+      visits: run.visits,
+      lastNode: run.lastNode,
+    });
+    try {
+      await call.answer();
+      await this.runFlow(run, flow, 0);
+      if (!run.finished && !call.ended) await call.hangup('normal');
+      return outcome(call.ended && !run.finished ? 'hungup' : 'completed');
+    } catch (err) {
+      if (isGone(err) || call.ended) return outcome('hungup');
+      call.log.error('IVR flow failed', {
+        flow: flow.id,
+        version: flow.version,
+        node: run.lastNode,
+        error: (err as Error).message,
+        code: (err as { code?: string }).code,
+      });
+      await call.hangup('normal').catch(() => undefined);
+      return outcome('failed');
+    }
+  }
+
+  private async runFlow(run: CallRun, flow: FlowVersion, depth: number): Promise<void> {
+    const { observer } = this.options;
+    const maxVisits = this.options.maxVisits ?? DefaultMaxVisits;
+    if (depth > (this.options.maxDepth ?? DefaultMaxDepth))
+      throw new IvrLoopError(`sub-flows nested deeper than ${this.options.maxDepth ?? DefaultMaxDepth}`);
+    const exits = exitTable(flow);
+    const { call } = run;
+    let nodeId: string | undefined = flow.document.start;
+    while (nodeId !== undefined && !run.finished) {
+      const node = flow.document.nodes[nodeId]!;
+      if (++run.visits > maxVisits) throw new IvrLoopError(`more than ${maxVisits} node visits`);
+      run.lastNode = nodeId;
+      const task = createNodeTask(node);
+      const detail: Record<string, unknown> = {};
+      const ctx = this.context(run, flow, nodeId, detail, depth);
+      const at = new Date();
+      const started = performance.now();
+      const gapMs = started - run.lastEnd;
+      const kill = () => task.kill();
+      call.signal.addEventListener('abort', kill, { once: true });
+      let branch: string;
+      let failure: unknown;
+      try {
+        branch = await task.exec(ctx);
+        if (branch === Stopped || (call.ended && !run.finished)) branch = 'hangup';
+      } catch (err) {
+        failure = err;
+        branch = isGone(err) || call.ended ? 'hangup' : 'error';
+      } finally {
+        call.signal.removeEventListener('abort', kill);
+        task.kill();
+      }
+      const ms = performance.now() - started;
+      observer.nodeVisited({
+        call,
+        at,
+        flowId: flow.id,
+        version: flow.version,
+        nodeId,
+        type: node.type,
+        branch,
+        ms,
+        gapMs,
+        ...(Object.keys(detail).length ? { detail } : {}),
+      });
+      run.lastEnd = performance.now();
+      if (failure) throw failure;
+      if (branch === 'hangup') throw new CallHungUpError(call.channelId);
+      nodeId = exits.get(nodeId)!.get(branch);
+    }
+  }
+
+  private context(
+    run: CallRun,
+    flow: FlowVersion,
+    nodeId: string,
+    detail: Record<string, unknown>,
+    depth: number,
+  ): IvrContext {
+    const { observer, services } = this.options;
+    return {
+      call: run.call,
+      services,
+      flow,
+      nodeId,
+      get language() {
+        return run.language;
+      },
+      set language(l: string) {
+        run.language = l;
+      },
+      vars: run.vars,
+      annotate: (fields: Annotations) => observer.annotate(run.call, fields),
+      maskDigits: (on: boolean) => observer.maskDigits?.(run.call, on),
+      note: (d) => Object.assign(detail, d),
+      runFlow: async (flowId: string) => {
+        const sub = run.snapshot.get(flowId);
+        if (!sub) throw new FlowNotFoundError(flowId);
+        await this.runFlow(run, sub, depth + 1);
+      },
+      finish: () => {
+        run.finished = true;
+      },
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import type { IvrContext } from '../context.js';
+import type { NodeOf } from '../schema.js';
+import { NodeBase, Stopped } from './base.js';
+
+export class PlayNode extends NodeBase<NodeOf<'play'>> {
+  async exec(ctx: IvrContext): Promise<string> {
+    const r = await this.play(ctx, this.node.media, { bargeIn: this.node.bargeIn, lang: this.node.language });
+    if (r.status === 'cancelled' && !r.digit) return Stopped;
+    return 'next';
+  }
+}
+
+export class LanguageNode extends NodeBase<NodeOf<'language'>> {
+  async exec(ctx: IvrContext): Promise<string> {
+    ctx.language = this.node.language;
+    ctx.vars.set('language', this.node.language);
+    ctx.note({ language: this.node.language });
+    return 'next';
+  }
+}
+
+export class ClassifyNode extends NodeBase<NodeOf<'classify'>> {
+  async exec(ctx: IvrContext): Promise<string> {
+    const { purpose, priority } = this.node;
+    if (purpose) ctx.vars.set('purpose', purpose);
+    if (priority !== undefined) ctx.vars.set('priority', String(priority));
+    ctx.annotate({ ...(purpose ? { purpose } : {}), ...(priority !== undefined ? { priority } : {}) });
+    ctx.note({ purpose: purpose ?? null, priority: priority ?? null });
+    return 'next';
+  }
+}
+
+export class SubflowNode extends NodeBase<NodeOf<'subflow'>> {
+  async exec(ctx: IvrContext): Promise<string> {
+    await ctx.runFlow(this.node.flow);
+    return 'next';
+  }
+}
+
+export class HangupNode extends NodeBase<NodeOf<'hangup'>> {
+  async exec(ctx: IvrContext): Promise<string> {
+    if (this.node.prompt) await this.play(ctx, this.node.prompt);
+    ctx.finish();
+    await ctx.call.hangup('normal');
+    return 'end';
+  }
+}
