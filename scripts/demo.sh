@@ -8,10 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-services.sh
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[demo] installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+bash scripts/install-deps.sh
 echo "[demo] migrating the database"
 npx tsx scripts/migrate.ts
 exec npx tsx scripts/demo.ts "$@"

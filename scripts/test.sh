@@ -6,10 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-services.sh
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[test] installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+bash scripts/install-deps.sh
 echo "[test] lint and format"
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
