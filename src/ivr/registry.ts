@@ -113,7 +113,7 @@ export class FlowRegistry {
         version: flow.version,
         by: meta.changedBy,
       });
-      return flow;
+      return { ...flow, warnings: r.warnings };
     });
   }
 
