@@ -50,7 +50,7 @@ export const configSchema = z.object({
   METRICS_ENABLED: bool.default(true),
 
   WORKER_HTTP_PORT: port.default(3001),
-  RECORDS_BATCH_MAX: z.coerce.number().int().min(1).max(20_000).default(1000),
+  RECORDS_BATCH_MAX: z.coerce.number().int().min(1).max(20_000).default(2000),
   RECORDS_BATCH_WAIT_MS: ms.default(200),
   RECORDS_WRITERS: z.coerce.number().int().min(1).max(16).default(2),
   RECORDS_JOBS_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(64),

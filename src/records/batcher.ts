@@ -3,7 +3,7 @@ import { RecordsUnavailableError, errorText } from './errors.js';
 import type { RecordsMetrics } from './metrics.js';
 import type { IncomingRecord, RecordWriter, StoreResult } from './writer.js';
 
-export const DefaultBatchMax = 1000;
+export const DefaultBatchMax = 2000;
 export const DefaultBatchWaitMs = 200;
 export const DefaultWriters = 2;
 export const DefaultRetryMinMs = 100;

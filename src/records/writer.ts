@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { callRecordSchema, type CallRecord } from '../cdr/record.js';
 import { CallColumns, EventColumns, callLine, copyIn, eventLine } from './copy.js';
 import { writeDeadLetters, type DeadLetter } from './dead-letters.js';
-import { RecordsUnavailableError, errorText, isRowError } from './errors.js';
+import { RecordsUnavailableError, errorText, isRowError, sqlState } from './errors.js';
 import { PartitionCache, monthOf, retentionCutoff } from './partitions.js';
 
 /** A record started further ahead than this is a clock error, not a call; it is dead-lettered. */
@@ -27,12 +27,13 @@ export interface WriterOptions {
   now?: () => Date;
 }
 
+const UniqueViolation = '23505';
 const cols = (names: readonly string[]) => names.join(', ');
 
 /**
- * One statement inserts the calls (ON CONFLICT DO NOTHING on the natural key), folds exactly the
- * rows it inserted into the day and month rollups, and inserts the timeline. Because the rollup
- * reads the INSERT's RETURNING, a re-delivered batch adds nothing to either.
+ * One statement inserts the calls (ON CONFLICT DO NOTHING on the natural key) and folds exactly the
+ * rows it inserted into the day and month rollups. Because the rollup reads the INSERT's
+ * RETURNING, a re-delivered batch adds nothing to it.
  */
 const MergeSql = `
 WITH ins AS (
@@ -73,17 +74,15 @@ WITH ins AS (
     wait_histogram = records_histogram_add(r.wait_histogram, excluded.wait_histogram),
     updated_at = now()
   RETURNING 1
-), events AS (
-  INSERT INTO call_events (${cols(EventColumns)})
-  SELECT ${cols(EventColumns)} FROM records_events_in
-  ON CONFLICT DO NOTHING
-  RETURNING 1
 )
-SELECT (SELECT count(*) FROM ins)::integer AS inserted, (SELECT count(*) FROM events)::integer AS events,
-       (SELECT count(*) FROM rollups)::integer AS rollups`;
+SELECT (SELECT count(*) FROM ins)::integer AS inserted`;
 
-// Staging tables per session, same column types, no constraints: Postgres judges each row when it
-// is merged into calls, where a refusal names the real table and column.
+/** Timeline rows of calls that were already stored: the key skips the ones present. */
+const MergeEventsSql = `
+INSERT INTO call_events (${cols(EventColumns)})
+SELECT ${cols(EventColumns)} FROM records_events_in
+ON CONFLICT DO NOTHING`;
+
 const StagingSql = `
   CREATE TEMP TABLE IF NOT EXISTS records_calls_in ON COMMIT DELETE ROWS AS
     SELECT ${cols(CallColumns)} FROM calls WITH NO DATA;
@@ -194,7 +193,23 @@ export class RecordWriter {
     }
   }
 
+  /**
+   * Events are written only in the transaction that inserts their call. So when every call of the
+   * batch was new, none of their events can exist yet and they are COPYed straight into call_events
+   * (the fast path, as fast as a raw COPY); when some calls were already stored (a re-delivery),
+   * the events go through staging and ON CONFLICT DO NOTHING. A unique violation on the fast path
+   * (rows loaded by other means) repeats the batch on the safe path.
+   */
   private async transaction(records: CallRecord[]): Promise<{ inserted: number; events: number }> {
+    try {
+      return await this.attempt(records, false);
+    } catch (err) {
+      if (sqlState(err) !== UniqueViolation) throw err;
+      return this.attempt(records, true);
+    }
+  }
+
+  private async attempt(records: CallRecord[], safe: boolean): Promise<{ inserted: number; events: number }> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
@@ -211,11 +226,20 @@ export class RecordWriter {
       await client.query('BEGIN');
       try {
         await copyIn(client, `records_calls_in (${cols(CallColumns)})`, calls.join('\n') + '\n');
-        if (events.length)
-          await copyIn(client, `records_events_in (${cols(EventColumns)})`, events.join('\n') + '\n');
-        const r = await client.query<{ inserted: number; events: number }>(MergeSql);
+        const r = await client.query<{ inserted: number }>(MergeSql);
+        const inserted = r.rows[0]?.inserted ?? 0;
+        let written = 0;
+        if (events.length && inserted > 0) {
+          const text = events.join('\n') + '\n';
+          if (inserted === records.length && !safe) {
+            written = await copyIn(client, `call_events (${cols(EventColumns)})`, text);
+          } else {
+            await copyIn(client, `records_events_in (${cols(EventColumns)})`, text);
+            written = (await client.query(MergeEventsSql)).rowCount ?? 0;
+          }
+        }
         await client.query('COMMIT');
-        return { inserted: r.rows[0]?.inserted ?? 0, events: r.rows[0]?.events ?? 0 };
+        return { inserted, events: written };
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
