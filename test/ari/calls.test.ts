@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { CallHungUpError, type Call } from '../../src/ari/index.js';
-import { type AriHarness, eventually, startAriHarness } from '../helpers/ari.js';
+import { type AriHarness, eventually, startAriHarness, IdleStats } from '../helpers/ari.js';
 
 /** Runs `flow` for the next inbound call and resolves with its outcome. */
 function nextCall<T>(
@@ -42,14 +42,7 @@ describe('ari: inbound calls through the Call handle (simulator)', function () {
     await eventually(() => types.includes('ChannelDestroyed'), 'ChannelDestroyed');
     expect(types.indexOf('ChannelHangupRequest')).to.be.lessThan(types.indexOf('StasisEnd'));
     expect(types.indexOf('StasisEnd')).to.be.lessThan(types.indexOf('ChannelDestroyed'));
-    expect(h.ari.stats()).to.deep.equal({
-      calls: 0,
-      expected: 0,
-      bridges: 0,
-      playbacks: 0,
-      recordings: 0,
-      pendingWaits: 0,
-    });
+    expect(h.ari.stats()).to.deep.equal(IdleStats);
     expect((await h.sim.control.state()).channels.count).to.equal(0);
   });
 

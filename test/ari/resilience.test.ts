@@ -1,9 +1,15 @@
 import { expect } from 'chai';
 import { AriTimeoutError, AriUnauthorizedError, type Call } from '../../src/ari/index.js';
 import { welcomeFlow } from '../../src/engine/welcome-flow.js';
-import { SimPassword, type AriHarness, eventually, sleep, startAriHarness } from '../helpers/ari.js';
+import {
+  SimPassword,
+  type AriHarness,
+  eventually,
+  sleep,
+  startAriHarness,
+  IdleStats,
+} from '../helpers/ari.js';
 
-const idle = { calls: 0, expected: 0, bridges: 0, playbacks: 0, recordings: 0, pendingWaits: 0 };
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 describe('ari: resilience (simulator)', function () {
@@ -35,7 +41,7 @@ describe('ari: resilience (simulator)', function () {
       60_000,
     );
     await eventually(() => h.ari.stats().calls === 0, 'every handle released');
-    expect(h.ari.stats()).to.deep.equal(idle);
+    expect(h.ari.stats()).to.deep.equal(IdleStats);
     expect(h.ari.listenerCount('event')).to.equal(before.listeners);
     await eventually(() => timers() <= before.timers, `timers back to ${before.timers} (now ${timers()})`);
     expect((await h.sim.control.state()).playbacks.count).to.equal(0);
@@ -85,7 +91,7 @@ describe('ari: resilience (simulator)', function () {
       const s = await h.sim.control.state();
       return s.channels.count === 0 && s.bridges.count === 0;
     }, 'orphans cleaned');
-    expect(next.stats()).to.deep.equal(idle);
+    expect(next.stats()).to.deep.equal(IdleStats);
   });
 
   it('adopt policy: a restarted engine runs the leftover channel as a call', async () => {

@@ -8,6 +8,16 @@ import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 export const SimUser = 'tongdai';
 export const SimPassword = 's3cret-ari-pw';
 
+/** AriConnection.stats() of an engine with nothing in flight: every handle, wait and listener released. */
+export const IdleStats = Object.freeze({
+  calls: 0,
+  expected: 0,
+  bridges: 0,
+  playbacks: 0,
+  recordings: 0,
+  pendingWaits: 0,
+});
+
 /** A logger whose JSON lines a test can read back (and scan for secrets). */
 export function capturingLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
