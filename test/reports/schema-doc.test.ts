@@ -103,8 +103,8 @@ describe('reports: docs/schema.md and the views it describes', () => {
                            'call_stats_daily', 'call_stats_monthly', 'call_stats_yearly')`);
     expect(new Set(r.rows.map((x: { relname: string }) => x.relname)).size).to.equal(7);
     for (const row of r.rows) {
-      expect(row.table_comment, row.relname).to.be.a('string').and.not.empty;
-      expect(row.column_comment, `${row.relname}.${row.attname}`).to.be.a('string').and.not.empty;
+      expect(row.table_comment ?? '', row.relname).to.match(/\w/);
+      expect(row.column_comment ?? '', `${row.relname}.${row.attname}`).to.match(/\w/);
     }
   });
 
