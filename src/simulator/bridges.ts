@@ -6,15 +6,30 @@ import { bridgeJson, channelJson } from './model.js';
 import type { Args, HandlerTable, Reply } from './rest-types.js';
 import { noContent, ok } from './rest-types.js';
 
-const BridgeTypes = [
-  'mixing',
-  'holding',
-  'dtmf_events',
-  'proxy_media',
-  'video_sfu',
-  'video_single',
-  'sdp_label',
-];
+/**
+ * stasis_app_bridge_create(): "mixing" and "holding" give the bridge its capabilities, "video_sfu"
+ * forces a multimix (mixing) bridge, "video_single" picks the video mode, anything else is ignored.
+ * No capability, or holding with mixing, fails.
+ */
+function parseBridgeType(
+  type: string | undefined,
+): { type: 'mixing' | 'holding'; videoMode: string } | undefined {
+  let mixing = false;
+  let holding = false;
+  let videoMode = 'talker';
+  for (const t of (type || 'mixing').split(',').map((x) => x.trim())) {
+    if (t === 'mixing') mixing = true;
+    else if (t === 'holding') holding = true;
+    else if (t === 'video_sfu') videoMode = 'sfu';
+    else if (t === 'video_single') videoMode = 'single';
+  }
+  if (videoMode === 'sfu') {
+    mixing = true;
+    holding = false;
+  }
+  if ((!mixing && !holding) || (mixing && holding)) return undefined;
+  return { type: holding ? 'holding' : 'mixing', videoMode };
+}
 
 export class Bridges {
   constructor(
@@ -38,6 +53,8 @@ export class Bridges {
 
   private technology(b: SimBridge): string {
     if (b.type === 'holding') return 'holding_bridge';
+    // video_sfu bridges are multimix only (not smart), so softmix from the start.
+    if (b.videoMode === 'sfu') return 'softmix';
     return b.channels.length > 2 ? 'softmix' : 'simple_bridge';
   }
 
@@ -45,11 +62,8 @@ export class Bridges {
     const bridgeId = id ?? (a.bridgeId as string | undefined);
     if (bridgeId && this.core.bridges.has(bridgeId))
       throw ariError(409, `Bridge with id '${bridgeId}' already exists`);
-    const types = String(a.type ?? 'mixing')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    if (types.some((t) => !BridgeTypes.includes(t))) {
+    const kind = parseBridgeType(a.type as string | undefined);
+    if (!kind) {
       throw ariError(
         500,
         id
@@ -57,16 +71,16 @@ export class Bridges {
           : `Unable to create bridge. Possible duplicate bridge id '${bridgeId ?? '(null)'}'`,
       );
     }
-    const holding = types.includes('holding');
     const b: SimBridge = {
-      id: bridgeId ?? crypto.randomUUID(),
+      id: bridgeId || crypto.randomUUID(),
       name: (a.name as string | undefined) ?? '',
-      type: holding ? 'holding' : 'mixing',
+      type: kind.type,
       technology: '',
       creator: 'Stasis',
       channels: [],
       created: this.core.clock.now(),
-      videoMode: holding ? 'none' : 'talker',
+      // bridge_stasis_new(): every Stasis bridge, holding ones too, starts in talker video mode.
+      videoMode: kind.videoMode,
       moh: false,
       playbackQueue: [],
       recordings: new Set(),
@@ -90,7 +104,6 @@ export class Bridges {
       if (old) this.leave(old, c);
     }
     b.channels.push(c.id);
-    b.technology = this.technology(b);
     c.bridgeId = b.id;
     if (c.stasisApp) this.core.subscribeBridge(c.stasisApp, b.id, 1);
     this.core.emit(
@@ -98,19 +111,22 @@ export class Bridges {
       { bridge: bridgeJson(b), channel: channelJson(c) },
       { bridge: b, channels: [c] },
     );
+    // A smart bridge changes technology (simple_bridge <-> softmix) only after the join is
+    // reported: the third channel still enters a "simple_bridge".
+    b.technology = this.technology(b);
   }
 
   leave(b: SimBridge, c: SimChannel): void {
     const i = b.channels.indexOf(c.id);
     if (i < 0) return;
     b.channels.splice(i, 1);
-    b.technology = this.technology(b);
     c.bridgeId = undefined;
     this.core.emit(
       'ChannelLeftBridge',
       { bridge: bridgeJson(b), channel: channelJson(c) },
       { bridge: b, channels: [c] },
     );
+    b.technology = this.technology(b);
     if (c.stasisApp) this.core.subscribeBridge(c.stasisApp, b.id, -1);
   }
 

@@ -10,6 +10,14 @@ export const AmdHumanMs = 1500;
 export const AmdMachineMs = 2500;
 export const DtmfGapMs = 250;
 export const DtmfDurationMs = 100;
+/** main/dial.c begin_dial_prerun(): what an ast_dial outgoing channel runs until it is answered. */
+export const DialedDialplan = {
+  context: 'default',
+  exten: 's',
+  priority: 1,
+  app_name: 'AppDial2',
+  app_data: '(Outgoing Line)',
+};
 
 type Outcome = 'answer' | 'busy' | 'noanswer' | 'invalid';
 
@@ -117,8 +125,10 @@ export function runDial(
       {
         ...(caller && !caller.destroyed ? { caller: channelJson(caller) } : {}),
         peer: channelJson(c),
-        dialstring: t.dialstring,
+        // dial_to_json(): "forward" is always there, empty unless the call was forwarded.
         dialstatus: status,
+        forward: '',
+        dialstring: t.dialstring,
       },
       { channels: [caller, c] },
     );
@@ -192,12 +202,13 @@ export function originate(core: Core, a: Args, channelId?: string): Reply {
     state: 'Down',
     caller: cid,
     connected: { ...cid },
+    dialplan: { ...DialedDialplan },
     endpoint: t.endpoint,
     kind: 'outbound',
   } as Parameters<Core['newChannel']>[0]);
   const vars = (a.variables ?? {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(vars)) applyVar(core, c, k, String(v), false);
-  if (app) core.app(app).channels.add(c.id);
+  if (app) core.subscribeChannel(app, c.id);
   const snapshot = channelJson(c);
   const appArgs = a.appArgs ? String(a.appArgs).split(',') : [];
   runDial(core, c, t, Number(a.timeout ?? 30), () => {
@@ -359,8 +370,8 @@ export function channelHandlers(core: Core): HandlerTable {
       for (const [k, v] of Object.entries((a.variables ?? {}) as Record<string, unknown>))
         applyVar(core, c, k, String(v), false);
       const originator = a.originator ? core.channels.get(a.originator as string) : undefined;
-      if (originator && a.app) core.app(a.app as string).channels.add(originator.id);
-      if (a.app) core.app(a.app as string).channels.add(c.id);
+      if (originator && a.app) core.subscribeChannel(a.app as string, originator.id);
+      if (a.app) core.subscribeChannel(a.app as string, c.id);
       core.pendingDials.set(c.id, t);
       const snapshot = channelJson(c);
       // Asterisk runs Stasis(app,appArgs) on the new channel at once, from its own thread.
@@ -404,14 +415,11 @@ export function channelHandlers(core: Core): HandlerTable {
     },
     'channels.continueInDialplan': (a) => {
       const c = valid(a.channelId as string);
-      const app = c.stasisApp!;
       const context = (a.context as string) || c.dialplan.context;
       const exten = (a.extension as string) || (a.context ? 's' : c.dialplan.exten);
       const priority = Number(a.priority) || (a.context || a.extension ? 1 : c.dialplan.priority + 1);
-      core.emit('StasisEnd', { channel: channelJson(c) }, { channels: [c], apps: [app] });
-      c.stasisApp = undefined;
-      core.app(app).channels.delete(c.id);
-      c.dialplan = { context, exten, priority, app_name: '', app_data: '' };
+      core.leaveStasis(c);
+      c.dialplan = { ...c.dialplan, context, exten, priority };
       core.after(c.timers, 100, () => core.hangup(c, 16, { request: true }));
       return noContent();
     },
@@ -427,8 +435,7 @@ export function channelHandlers(core: Core): HandlerTable {
         );
         return noContent();
       }
-      core.emit('StasisEnd', { channel: channelJson(c) }, { channels: [c], apps: [from] });
-      core.app(from).channels.delete(c.id);
+      core.leaveStasis(c);
       core.enterStasis(c, to, a.appArgs ? String(a.appArgs).split(',') : []);
       return noContent();
     },

@@ -14,7 +14,10 @@ export interface AppState {
   name: string;
   sink?: EventSink;
   subscribeAll: boolean;
+  /** Channels whose events reach the app: while in its Stasis, or subscribed explicitly. */
   channels: Set<string>;
+  /** Explicit channel subscriptions (originate/create with app=, applications/{app}/subscription). */
+  explicitChannels: Set<string>;
   bridges: Map<string, number>;
   endpoints: Set<string>;
   devices: Set<string>;
@@ -147,6 +150,7 @@ export class Core {
         name,
         subscribeAll: false,
         channels: new Set(),
+        explicitChannels: new Set(),
         bridges: new Map(),
         endpoints: new Set(),
         devices: new Set(),
@@ -172,6 +176,17 @@ export class Core {
       a.sink = undefined;
       a.subscribeAll = false;
     }
+  }
+  /** stasis_app_subscribe_channel(): the app keeps the channel's events until it is destroyed. */
+  subscribeChannel(app: string, channelId: string): void {
+    const a = this.app(app);
+    a.channels.add(channelId);
+    a.explicitChannels.add(channelId);
+  }
+  unsubscribeChannel(app: string, channelId: string): void {
+    const a = this.app(app);
+    a.channels.delete(channelId);
+    a.explicitChannels.delete(channelId);
   }
   subscribeBridge(app: string, bridgeId: string, delta: number): void {
     const a = this.app(app);
@@ -292,12 +307,34 @@ export class Core {
   enterStasis(c: SimChannel, app: string, args: string[], replace?: SimChannel): boolean {
     if (!this.isActive(app) || c.destroyed) return false;
     c.stasisApp = app;
+    // pbx_exec() saves appl/data and puts them back when Stasis() returns.
+    c.savedApp = { app_name: c.dialplan.app_name, app_data: c.dialplan.app_data };
     c.dialplan = { ...c.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
     this.app(app).channels.add(c.id);
     const fields: Record<string, unknown> = { args, channel: channelJson(c) };
     if (replace) fields.replace_channel = channelJson(replace);
     this.emit('StasisStart', fields, { channels: [c], apps: [app] });
     return true;
+  }
+
+  /**
+   * The end of stasis_app_exec(): StasisEnd, then pbx_exec() restoring the application the channel
+   * ran before Stasis (e.g. "AppDial2" on an originated one).
+   *
+   * Asterisk also drops the implicit subscription Stasis() took (res/stasis/app.c "interested"
+   * count), so a dialplan caller's ChannelDestroyed never reaches the app (only originated/created
+   * or explicitly subscribed channels' do). The engine waits for ChannelDestroyed on inbound calls,
+   * so on hang-up the simulator keeps delivering it (keepImplicit); continue and move drop it.
+   */
+  leaveStasis(c: SimChannel, keepImplicit = false): void {
+    const app = c.stasisApp;
+    if (!app) return;
+    this.emit('StasisEnd', { channel: channelJson(c) }, { channels: [c], apps: [app] });
+    c.stasisApp = undefined;
+    const a = this.app(app);
+    if (!keepImplicit && !a.explicitChannels.has(c.id)) a.channels.delete(c.id);
+    if (c.savedApp) c.dialplan = { ...c.dialplan, ...c.savedApp };
+    c.savedApp = undefined;
   }
 
   /** Hooks the feature modules register so hang-up can stop their work in Asterisk's order. */
@@ -323,9 +360,7 @@ export class Core {
       this.emit('ChannelHangupRequest', f, { channels: [c] });
     }
     for (const h of this.onHangup) h(c);
-    if (c.stasisApp) {
-      this.emit('StasisEnd', { channel: channelJson(c) }, { channels: [c], apps: [c.stasisApp] });
-    }
+    this.leaveStasis(c, true);
     this.destroy(c, cause);
   }
 
@@ -339,7 +374,10 @@ export class Core {
     this.channels.delete(c.id);
     this.indexChannel(c, false);
     if (c.state === 'Ringing') this.countRinging(c, -1);
-    for (const a of this.apps.values()) a.channels.delete(c.id);
+    for (const a of this.apps.values()) {
+      a.channels.delete(c.id);
+      a.explicitChannels.delete(c.id);
+    }
     if (c.endpoint) this.updateEndpointDevice(c.endpoint);
     for (const sid of c.snoops) {
       const s = this.channels.get(sid);
@@ -398,6 +436,7 @@ export class Core {
     this.liveRecordings.clear();
     for (const a of this.apps.values()) {
       a.channels.clear();
+      a.explicitChannels.clear();
       a.bridges.clear();
       a.endpoints.clear();
       a.devices.clear();

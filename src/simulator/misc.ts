@@ -89,8 +89,8 @@ export function miscHandlers(core: Core): HandlerTable {
     });
     for (const { scheme, id } of parsed) {
       if (scheme === 'channel') {
-        if (add) a.channels.add(id);
-        else a.channels.delete(id);
+        if (add) core.subscribeChannel(a.name, id);
+        else core.unsubscribeChannel(a.name, id);
       } else if (scheme === 'bridge') core.subscribeBridge(a.name, id, add ? 1 : -(a.bridges.get(id) ?? 0));
       else if (scheme === 'endpoint') {
         if (add) a.endpoints.add(id);

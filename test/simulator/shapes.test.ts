@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import type { Simulator } from '../../src/simulator/index.js';
+import { causeText } from '../../src/simulator/model.js';
+import { ari, Events, start } from './helpers.js';
+
+// Payload details checked against Asterisk's sources (main/stasis_channels.c, main/dial.c,
+// main/channel.c, res/stasis/stasis_bridge.c, res/res_stasis.c) and captured Asterisk events.
+describe('simulator: payload shapes from the Asterisk sources', () => {
+  let sim: Simulator;
+  let ev: Events;
+  beforeEach(async () => {
+    sim = await start({ clock: 'virtual' });
+    ev = await Events.open(sim);
+  });
+  afterEach(async () => {
+    ev.close();
+    await sim.close();
+  });
+
+  it('Dial always carries forward ""; an originated channel runs AppDial2 until Stasis and again after it', async () => {
+    const res = await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/agent1', app: 'tongdai' });
+    const dialed = {
+      context: 'default',
+      exten: 's',
+      priority: 1,
+      app_name: 'AppDial2',
+      app_data: '(Outgoing Line)',
+    };
+    expect(res.body.dialplan).to.deep.equal(dialed);
+    await sim.control.advance(1500);
+    await ev.waitType('StasisStart');
+    const dials = ev.of('Dial');
+    expect(dials.map((d) => d.dialstatus)).to.deep.equal(['', 'RINGING', 'ANSWER']);
+    for (const d of dials) {
+      expect(d.forward).to.equal('');
+      expect(d.dialstring).to.equal('agent1');
+      expect(d.peer.dialplan).to.deep.equal(dialed);
+    }
+    expect(ev.of('ChannelStateChange')[0]!.channel.dialplan.app_name).to.equal('AppDial2');
+    expect(ev.of('StasisStart')[0]!.channel.dialplan).to.deep.equal({
+      ...dialed,
+      app_name: 'Stasis',
+      app_data: 'tongdai',
+    });
+    await ari(sim, 'DELETE', `/channels/${res.body.id}`);
+    await ev.waitType('ChannelDestroyed');
+    // StasisEnd still shows Stasis; pbx_exec() has put AppDial2 back by the time the channel dies.
+    expect(ev.of('StasisEnd')[0]!.channel.dialplan.app_name).to.equal('Stasis');
+    expect(ev.of('ChannelDestroyed')[0]!.channel.dialplan).to.deep.equal(dialed);
+  });
+
+  it('busy and unanswered originates die in AppDial2 with the causes table texts', async () => {
+    await sim.control.setEndpoint('PJSIP/agent2', { behaviour: 'busy' });
+    await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/agent2', app: 'tongdai' });
+    await sim.control.advance(500);
+    await ev.waitType('ChannelDestroyed');
+    const d = ev.of('ChannelDestroyed')[0]!;
+    expect(d.cause_txt).to.equal('User busy');
+    expect(d.channel.dialplan.app_name).to.equal('AppDial2');
+  });
+
+  it('cause texts are ast_cause2str(): the full table, "Unknown" otherwise', () => {
+    expect(causeText[16]).to.equal('Normal Clearing');
+    expect(causeText[18]).to.equal('No user responding');
+    expect(causeText[19]).to.equal('User alerting, no answer');
+    expect(causeText[20]).to.equal('Subscriber absent');
+    expect(causeText[21]).to.equal('Call Rejected');
+    expect(causeText[34]).to.equal('Circuit/channel congestion');
+    expect(causeText[44]).to.equal('Requested channel not available');
+    expect(causeText[102]).to.equal('Recover on timer expiry');
+    expect(causeText[0]).to.equal(undefined);
+  });
+
+  it('hang-up with reason_code 44 reports "Requested channel not available"; an unknown code is "Unknown"', async () => {
+    const a = await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/agent1', app: 'tongdai' });
+    const b = await ari(sim, 'POST', '/channels', { endpoint: 'PJSIP/agent3', app: 'tongdai' });
+    await sim.control.advance(1500);
+    await ev.waitType('StasisStart', 2);
+    await ari(sim, 'DELETE', `/channels/${a.body.id}`, { reason_code: '44' });
+    await ari(sim, 'DELETE', `/channels/${b.body.id}`, { reason_code: '250' });
+    await ev.waitType('ChannelDestroyed', 2);
+    expect(ev.of('ChannelDestroyed').map((e) => [e.cause, e.cause_txt])).to.deep.equal([
+      [44, 'Requested channel not available'],
+      [250, 'Unknown'],
+    ]);
+  });
+
+  it('bridges: holding ones are in talker video mode; unknown types are ignored; mixing+holding fails', async () => {
+    const h = await ari(sim, 'POST', '/bridges', { type: 'holding', bridgeId: 'h1' });
+    expect(h.body).to.include({ technology: 'holding_bridge', bridge_type: 'holding', video_mode: 'talker' });
+    const m = await ari(sim, 'POST', '/bridges', { type: 'mixing,dtmf_events,bogus', bridgeId: 'm1' });
+    expect(m.status).to.equal(200);
+    expect(m.body).to.include({ technology: 'simple_bridge', bridge_type: 'mixing', video_mode: 'talker' });
+    const sfu = await ari(sim, 'POST', '/bridges', { type: 'video_sfu', bridgeId: 's1' });
+    expect(sfu.body).to.include({ bridge_type: 'mixing', video_mode: 'sfu' });
+    const single = await ari(sim, 'POST', '/bridges', { type: 'mixing,video_single', bridgeId: 'v1' });
+    expect(single.body.video_mode).to.equal('single');
+    const both = await ari(sim, 'POST', '/bridges', { type: 'mixing,holding' });
+    expect(both.status).to.equal(500);
+    expect(both.body).to.deep.equal({
+      message: "Unable to create bridge. Possible duplicate bridge id '(null)'",
+    });
+    const none = await ari(sim, 'POST', '/bridges/x1', { type: 'bogus' });
+    expect(none.body).to.deep.equal({ message: 'Unable to create bridge' });
+  });
+
+  it('a smart mixing bridge reports the technology it had before each join or leave', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const { channelId } = await sim.control.placeCall({ from: `${n}`, to: '1800' });
+      ids.push(channelId);
+    }
+    await ari(sim, 'POST', '/bridges', { bridgeId: 'mix' });
+    for (const id of ids) await ari(sim, 'POST', '/bridges/mix/addChannel', { channel: id });
+    await ev.waitType('ChannelEnteredBridge', 3);
+    expect(ev.of('ChannelEnteredBridge').map((e) => e.bridge.technology)).to.deep.equal([
+      'simple_bridge',
+      'simple_bridge',
+      'simple_bridge',
+    ]);
+    expect((await ari(sim, 'GET', '/bridges/mix')).body.technology).to.equal('softmix');
+    await ari(sim, 'DELETE', `/channels/${ids[0]}`);
+    await ari(sim, 'DELETE', `/channels/${ids[1]}`);
+    await ev.waitType('ChannelLeftBridge', 2);
+    expect(
+      ev.of('ChannelLeftBridge').map((e) => [e.bridge.technology, e.bridge.channels.length]),
+    ).to.deep.equal([
+      ['softmix', 2],
+      ['simple_bridge', 1],
+    ]);
+  });
+});
