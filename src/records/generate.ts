@@ -29,8 +29,16 @@ export function rng(seed: number): () => number {
 }
 
 function uuidFrom(random: () => number): string {
-  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
-  return `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(random() * 4)]}${hex(3)}-${hex(12)}`;
+  const word = () =>
+    Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
+  const a = word();
+  const b = word();
+  const c = word();
+  const d = word();
+  const variant = '89ab'[Math.floor(random() * 4)];
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(0, 3)}-${c.slice(3, 7)}${d}`;
 }
 
 const EventCycle: CallEventRecord['type'][] = [
