@@ -6,9 +6,14 @@ import type { AgentPool } from './context.js';
  */
 export class LocalAgentPool implements AgentPool {
   private readonly busy = new Set<string>();
-  private readonly queues: ReadonlyMap<string, readonly string[]>;
+  private queues: ReadonlyMap<string, readonly string[]>;
 
-  constructor(queues: Record<string, readonly string[]>) {
+  constructor(queues: Record<string, readonly string[]> = {}) {
+    this.queues = new Map(Object.entries(queues));
+  }
+
+  /** A reloaded routing file: endpoints busy now stay busy until their calls release them. */
+  setQueues(queues: Record<string, readonly string[]>): void {
     this.queues = new Map(Object.entries(queues));
   }
 

@@ -71,6 +71,11 @@ export interface NodeVisit {
 
 /** Where the interpreter reports; the engine writes visits to the call's timeline (call_events). */
 export interface IvrObserver {
+  /** A node starts (live views: where each caller is now). */
+  nodeEntered?(
+    call: Call,
+    where: { flowId: string; version: number; nodeId: string; type: FlowNode['type'] },
+  ): void;
   nodeVisited(visit: NodeVisit): void;
   annotate(call: Call, fields: Annotations): void;
   /** Keys pressed while on are kept out of the call record (card numbers, PINs). */

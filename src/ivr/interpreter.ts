@@ -117,6 +117,7 @@ export class IvrInterpreter {
       const task = createNodeTask(node);
       const detail: Record<string, unknown> = {};
       const ctx = this.context(run, flow, nodeId, detail, depth);
+      observer.nodeEntered?.(call, { flowId: flow.id, version: flow.version, nodeId, type: node.type });
       const at = new Date();
       const started = performance.now();
       const gapMs = started - run.lastEnd;

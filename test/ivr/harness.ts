@@ -11,6 +11,8 @@ import type {
 import { IvrInterpreter, type CallOutcome } from '../../src/ivr/interpreter.js';
 import { soundCatalogFrom, type AriSoundEntry } from '../../src/ivr/sounds.js';
 import { validateFlow, type FlowReferences } from '../../src/ivr/validate.js';
+import { FlowRegistry } from '../../src/ivr/registry.js';
+import { MemoryFlowVersionStore } from '../../src/ivr/store.js';
 import { type AriHarness, eventually, startAriHarness } from '../helpers/ari.js';
 
 export interface IvrHarness {
@@ -23,6 +25,10 @@ export interface IvrHarness {
   services: IvrServices;
   /** Validates the documents (throws on errors) and serves calls with them, from `flowId`. */
   serve(docs: unknown[], flowId: string): void;
+  /** Serves a flows folder through a FlowRegistry, each call on the flow its DID maps to. */
+  serveFolder(dir: string): Promise<FlowRegistry>;
+  /** Runs `action` once a call enters a node (hang up there, change an endpoint...). */
+  onEnter(nodeId: string, action: (channelId: string) => void | Promise<void>): void;
   /** Places a call and resolves with its outcome once the flow has returned. */
   call(options: Parameters<AriHarness['sim']['control']['placeCall']>[0]): Promise<{
     channelId: string;
@@ -59,10 +65,15 @@ export async function startIvrHarness(extra: Partial<IvrServices> = {}): Promise
     now: () => new Date(),
     ...extra,
   };
+  const enterHooks = new Map<string, (channelId: string) => void | Promise<void>>();
   const interpreter = new IvrInterpreter({
     services,
     defaultLanguage: 'en',
     observer: {
+      nodeEntered: (call, where) => {
+        const hook = enterHooks.get(where.nodeId);
+        if (hook) void Promise.resolve(hook(call.channelId)).catch(() => undefined);
+      },
       nodeVisited: ({ call, ...v }) => visits.push({ ...v, channelId: call.channelId }),
       annotate: (call, fields) =>
         annotations.set(call.channelId, { ...annotations.get(call.channelId), ...fields }),
@@ -88,6 +99,25 @@ export async function startIvrHarness(extra: Partial<IvrServices> = {}): Promise
       h.ari.onCall(async (call: Call) => {
         outcomes.set(call.channelId, await interpreter.run(call, snapshot, flowId));
       });
+    },
+    async serveFolder(dir) {
+      const registry = new FlowRegistry({
+        store: new MemoryFlowVersionStore(),
+        dir,
+        logger: h.ari.logger,
+        sounds: async () => refs.sounds,
+        onRouting: (r) => agents.setQueues(r.queues),
+      });
+      const report = await registry.load();
+      if (report.refused.length) throw new Error(`flows refused: ${JSON.stringify(report.refused)}`);
+      h.ari.onCall(async (call: Call) => {
+        const flowId = registry.flowForDid(call.args[1])!;
+        outcomes.set(call.channelId, await interpreter.run(call, registry.snapshot(), flowId));
+      });
+      return registry;
+    },
+    onEnter(nodeId, action) {
+      enterHooks.set(nodeId, action);
     },
     async call(options) {
       const { channelId } = await h.sim.control.placeCall(options);

@@ -25,6 +25,20 @@ export abstract class NodeBase<N extends FlowNode> implements NodeTask {
 
   abstract exec(ctx: IvrContext): Promise<string>;
 
+  /**
+   * Waits for work the node cannot cancel (a database read) only while the node lives: killed, it
+   * resolves undefined at once, and the late result is dropped.
+   */
+  protected whileAlive<T>(work: Promise<T>): Promise<T | undefined> {
+    if (this.killed) return Promise.resolve(undefined);
+    let onAbort = () => {};
+    const killed = new Promise<undefined>((resolve) => {
+      onAbort = () => resolve(undefined);
+      this.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    return Promise.race([work, killed]).finally(() => this.signal.removeEventListener('abort', onAbort));
+  }
+
   /** Plays in the call language (unless a node overrides it); a missing prompt is logged, not fatal. */
   protected async play(ctx: IvrContext, media: string[], options: { bargeIn?: boolean; lang?: string } = {}) {
     const result = await ctx.call.play(media, {

@@ -1,7 +1,7 @@
 import type { IvrContext } from '../context.js';
 import { hoursState } from '../hours.js';
 import type { NodeOf } from '../schema.js';
-import { NodeBase } from './base.js';
+import { NodeBase, Stopped } from './base.js';
 
 export class HoursNode extends NodeBase<NodeOf<'hours'>> {
   async exec(ctx: IvrContext): Promise<string> {
@@ -16,7 +16,8 @@ export class LookupNode extends NodeBase<NodeOf<'lookup'>> {
     const phone = ctx.call.channel.caller?.number;
     const directory = ctx.services.customers;
     if (!phone || !directory) return 'notFound';
-    const customer = await directory.findByPhone(phone);
+    const customer = await this.whileAlive(directory.findByPhone(phone));
+    if (this.killed) return Stopped;
     if (!customer) return 'notFound';
     ctx.vars.set('customer.name', customer.name);
     ctx.vars.set('customer.tags', customer.tags.join(','));
@@ -80,7 +81,7 @@ export class HttpNode extends NodeBase<NodeOf<'http'>> {
       ctx.note({ status: res.status, ms: Math.round(performance.now() - started) });
       return 'next';
     } catch (err) {
-      if (this.killed) return 'fallback';
+      if (this.killed) return Stopped;
       const reason = timeout.signal.aborted ? `no answer within ${n.timeoutMs} ms` : (err as Error).message;
       return this.fallback(ctx, reason);
     } finally {

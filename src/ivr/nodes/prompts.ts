@@ -21,7 +21,13 @@ export class LanguageNode extends NodeBase<NodeOf<'language'>> {
 
 export class ClassifyNode extends NodeBase<NodeOf<'classify'>> {
   async exec(ctx: IvrContext): Promise<string> {
-    const { purpose, priority } = this.node;
+    // Priority only rises during a call: a VIP found earlier keeps the higher one.
+    const earned = ctx.vars.get('priority');
+    const priority =
+      this.node.priority !== undefined && earned !== undefined
+        ? Math.max(this.node.priority, Number(earned))
+        : (this.node.priority ?? undefined);
+    const { purpose } = this.node;
     if (purpose) ctx.vars.set('purpose', purpose);
     if (priority !== undefined) ctx.vars.set('priority', String(priority));
     ctx.annotate({ ...(purpose ? { purpose } : {}), ...(priority !== undefined ? { priority } : {}) });
@@ -40,6 +46,7 @@ export class SubflowNode extends NodeBase<NodeOf<'subflow'>> {
 export class HangupNode extends NodeBase<NodeOf<'hangup'>> {
   async exec(ctx: IvrContext): Promise<string> {
     if (this.node.prompt) await this.play(ctx, this.node.prompt);
+    if (this.killed) return Stopped;
     ctx.finish();
     await ctx.call.hangup('normal');
     return 'end';
