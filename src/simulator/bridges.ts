@@ -135,10 +135,7 @@ export class Bridges {
       const c = this.core.channels.get(id);
       if (c) this.leave(b, c);
     }
-    for (const pid of [...b.playbackQueue]) {
-      const p = this.core.playbacks.get(pid);
-      if (p) this.media.finish(p, p.state === 'queued' ? 'canceled' : 'done');
-    }
+    this.media.abortAll(b.playbackQueue);
     for (const name of [...b.recordings]) {
       const r = this.core.liveRecordings.get(name);
       if (r) this.media.stopRecording(r, 'done');
@@ -247,6 +244,7 @@ export class Bridges {
       a.lang as string | undefined,
       a.playbackId as string | undefined,
       Number(a.offsetms ?? 0),
+      Number(a.skipms ?? 0),
     );
   }
 }

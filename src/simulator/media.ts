@@ -28,6 +28,8 @@ export const KnownFormats = [
   'h264',
 ];
 export const BeepMs = 300;
+/** PLAYBACK_DEFAULT_SKIPMS: forward/reverse step when the request gives none (or 0). */
+export const DefaultSkipMs = 3000;
 
 interface Target {
   uri: string;
@@ -40,10 +42,7 @@ interface Target {
 export class Media {
   constructor(private readonly core: Core) {
     core.onHangup.push((c) => {
-      for (const id of [...c.playbackQueue]) {
-        const p = core.playbacks.get(id);
-        if (p) this.finish(p, p.state === 'queued' ? 'canceled' : 'done');
-      }
+      this.abortAll(c.playbackQueue);
       for (const name of [...c.recordings]) {
         const r = core.liveRecordings.get(name);
         if (r) this.stopRecording(r, 'done');
@@ -101,10 +100,13 @@ export class Media {
     lang: string | undefined,
     playbackId: string | undefined,
     offsetms = 0,
+    skipms = 0,
   ): Reply {
     const t = this.target(targetUri)!;
     const id = playbackId ?? crypto.randomUUID();
-    if (this.core.playbacks.has(id)) throw ariError(500, 'Failed to queue media for playback');
+    // stasis_app_control_play_uri(): an empty media URI or a duplicate id fails the request.
+    if (this.core.playbacks.has(id) || media.some((m) => !m))
+      throw ariError(500, 'Failed to queue media for playback');
     const p: SimPlayback = {
       id,
       media,
@@ -115,6 +117,8 @@ export class Media {
       playedMs: Math.max(0, offsetms),
       startedAt: 0,
       currentDurationMs: 0,
+      skipMs: skipms || DefaultSkipMs,
+      controllable: false,
     };
     this.core.playbacks.set(id, p);
     t.queue.push(id);
@@ -131,15 +135,36 @@ export class Media {
     const id = t.queue[0];
     const p = id ? this.core.playbacks.get(id) : undefined;
     if (!p || p.state !== 'queued') return;
-    p.state = 'playing';
-    this.core.emit('PlaybackStarted', { playback: playbackJson(p) }, t.scope);
-    this.playCurrent(p);
+    this.beginMedia(p);
   }
 
-  private playCurrent(p: SimPlayback): void {
-    const dur = this.mediaDuration(p.media[p.index]!, p.language);
+  /** One turn of play_on_channel()'s loop: playback_first_update(), then play the current media. */
+  private beginMedia(p: SimPlayback): void {
+    if (p.canceled) {
+      // A playback stopped while queued reports itself when its turn comes (CANCELED reads "done").
+      p.state = 'done';
+      this.core.emit('PlaybackFinished', { playback: playbackJson(p) }, this.scopeOf(p));
+      this.remove(p);
+      return;
+    }
+    p.state = 'playing';
+    this.core.emit('PlaybackStarted', { playback: playbackJson(p) }, this.scopeOf(p));
+    const uri = p.media[p.index]!;
+    const scheme = uri.slice(0, uri.indexOf(':'));
+    p.controllable = scheme === 'sound' || scheme === 'recording' || scheme === 'tone';
+    const dur = this.mediaDuration(uri, p.language);
     if (dur === undefined) {
-      this.finish(p, 'failed');
+      if (scheme === 'sound') {
+        // ast_control_streamfile_lang() fails on a missing file: a final update, state failed.
+        this.finalUpdate(p, false, false);
+        return;
+      }
+      // An unknown scheme, a missing recording or a bad number is skipped without a final update.
+      p.playedMs = 0;
+      if (p.index + 1 < p.media.length) {
+        p.index++;
+        this.beginMedia(p);
+      } else this.remove(p);
       return;
     }
     p.currentDurationMs = dur;
@@ -153,60 +178,113 @@ export class Media {
     if (!Number.isFinite(p.currentDurationMs)) return;
     p.timer = this.core.after(undefined, Math.max(0, p.currentDurationMs - p.playedMs), () => {
       p.timer = undefined;
-      p.playedMs = 0;
-      if (p.index + 1 < p.media.length) {
-        p.index++;
-        p.state = 'continuing';
-        this.core.emit('PlaybackContinuing', { playback: playbackJson(p) }, this.scopeOf(p));
-        p.state = 'playing';
-        this.playCurrent(p);
-      } else this.finish(p, 'done');
+      this.finalUpdate(p, true, false);
     });
   }
 
-  finish(p: SimPlayback, state: SimPlayback['state']): void {
+  /**
+   * playback_final_update(): after each media, "continuing" (PlaybackContinuing, still naming the
+   * media that ended) or, for the last one, a hang-up or a stop, PlaybackFinished "done"/"failed".
+   */
+  private finalUpdate(p: SimPlayback, ok: boolean, hangup: boolean): void {
     p.timer?.cancel();
     p.timer = undefined;
-    const t = this.target(p.targetUri);
-    const wasHead = t?.queue[0] === p.id;
-    p.state = state;
-    this.core.emit('PlaybackFinished', { playback: playbackJson(p) }, t?.scope ?? {});
+    const last = p.index === p.media.length - 1;
+    if (p.stopped) p.state = 'done';
+    else if (ok) p.state = last || hangup ? 'done' : 'continuing';
+    else p.state = last || hangup ? 'failed' : 'continuing';
+    this.core.emit(
+      p.state === 'continuing' ? 'PlaybackContinuing' : 'PlaybackFinished',
+      { playback: playbackJson(p) },
+      this.scopeOf(p),
+    );
+    if (p.state === 'continuing') {
+      p.index++;
+      p.playedMs = 0;
+      this.beginMedia(p);
+    } else this.remove(p);
+  }
+
+  /** remove_from_playbacks(): the playback is gone; the next one queued on the target starts. */
+  private remove(p: SimPlayback): void {
+    p.timer?.cancel();
+    p.timer = undefined;
     this.core.playbacks.delete(p.id);
-    if (t) {
-      const i = t.queue.indexOf(p.id);
-      if (i >= 0) t.queue.splice(i, 1);
-      if (wasHead && t.queue.length) this.core.after(undefined, 0, () => this.startNext(t));
+    const t = this.target(p.targetUri);
+    if (!t) return;
+    const i = t.queue.indexOf(p.id);
+    if (i < 0) return;
+    t.queue.splice(i, 1);
+    if (i === 0 && t.queue.length) this.core.after(undefined, 0, () => this.startNext(t));
+  }
+
+  /**
+   * The target went away (hang-up, bridge destroyed): the media being played ends failed (the
+   * stream is cut), playbacks still queued are dropped without an event.
+   */
+  abortAll(queue: string[]): void {
+    const [head, ...rest] = queue.map((id) => this.core.playbacks.get(id));
+    for (const p of rest) if (p) this.core.playbacks.delete(p.id);
+    queue.splice(1);
+    if (!head) {
+      queue.length = 0;
+      return;
     }
+    if (head.state === 'queued') this.remove(head);
+    else this.finalUpdate(head, false, true);
   }
 
   private elapsed(p: SimPlayback): number {
     return p.state === 'playing' ? p.playedMs + (this.core.clock.now() - p.startedAt) : p.playedMs;
   }
 
-  control(p: SimPlayback, op: string, skipms = 3000): void {
-    if (p.state !== 'playing' && p.state !== 'paused')
+  /** stasis_app_playback_operation() with res_stasis_playback.c's table of valid operations. */
+  operate(p: SimPlayback, op: string): void {
+    const notPlaying = (): never => {
       throw ariError(409, `Can only ${op} while media is playing`);
+    };
+    const controllable = (): void => {
+      if (!p.controllable) throw ariError(500, `Could not ${op} playback`);
+    };
+    if (op === 'stop') {
+      if (p.state === 'queued') {
+        p.canceled = true;
+        return;
+      }
+      controllable();
+      p.stopped = true;
+      this.finalUpdate(p, false, false);
+      return;
+    }
+    if (p.canceled || p.state === 'queued') {
+      if (op === 'restart' && !p.canceled) return;
+      notPlaying();
+    }
     const now = this.core.clock.now();
-    if (op === 'pause' && p.state === 'playing') {
+    if (p.state === 'paused') {
+      if (op === 'pause') return;
+      if (op !== 'unpause') notPlaying();
+      controllable();
+      p.state = 'playing';
+      p.startedAt = now;
+      this.schedule(p);
+      return;
+    }
+    if (op === 'unpause') return;
+    controllable();
+    if (op === 'pause') {
       p.playedMs = this.elapsed(p);
       p.state = 'paused';
       p.timer?.cancel();
       p.timer = undefined;
       return;
     }
-    if (op === 'unpause' && p.state === 'paused') {
-      p.state = 'playing';
-      p.startedAt = now;
-      this.schedule(p);
-      return;
-    }
     const pos = this.elapsed(p);
     if (op === 'restart') p.playedMs = 0;
-    else if (op === 'forward') p.playedMs = Math.min(p.currentDurationMs, pos + skipms);
-    else if (op === 'reverse') p.playedMs = Math.max(0, pos - skipms);
-    else return;
+    else if (op === 'forward') p.playedMs = Math.min(p.currentDurationMs, pos + p.skipMs);
+    else if (op === 'reverse') p.playedMs = Math.max(0, pos - p.skipMs);
     p.startedAt = now;
-    if (p.state === 'playing') this.schedule(p);
+    this.schedule(p);
   }
 
   // ---- recordings --------------------------------------------------------------------------
@@ -419,8 +497,7 @@ export class Media {
     return {
       'playbacks.get': (a) => ok(playbackJson(get(a.playbackId as string))),
       'playbacks.stop': (a) => {
-        const p = get(a.playbackId as string);
-        this.finish(p, p.state === 'queued' ? 'canceled' : 'done');
+        this.operate(get(a.playbackId as string), 'stop');
         return noContent();
       },
       'playbacks.control': (a) => {
@@ -428,7 +505,7 @@ export class Media {
         if (!op) throw ariError(400, 'Missing operation');
         if (!['restart', 'pause', 'unpause', 'reverse', 'forward'].includes(op))
           throw ariError(400, `Invalid operation ${op}`);
-        this.control(get(a.playbackId as string), op);
+        this.operate(get(a.playbackId as string), op);
         return noContent();
       },
     };
@@ -450,6 +527,7 @@ export class Media {
         a.lang as string | undefined,
         a.playbackId as string | undefined,
         Number(a.offsetms ?? 0),
+        Number(a.skipms ?? 0),
       );
     };
     return {

@@ -66,7 +66,14 @@ export interface SimPlayback {
   index: number;
   targetUri: string;
   language: string;
-  state: 'queued' | 'playing' | 'paused' | 'continuing' | 'done' | 'failed' | 'canceled';
+  state: 'queued' | 'playing' | 'paused' | 'continuing' | 'done' | 'failed';
+  /** Stopped while queued (STASIS_PLAYBACK_STATE_CANCELED, which reads "done"). */
+  canceled?: boolean;
+  /** Stopped while playing (STASIS_PLAYBACK_STATE_STOPPED). */
+  stopped?: boolean;
+  /** sound:, recording: and tone: can be stopped, paused and skipped; digits:/number:/characters: not. */
+  controllable: boolean;
+  skipMs: number;
   timer?: TimerHandle;
   /** ms already played of the current media. */
   playedMs: number;
@@ -136,7 +143,7 @@ export function playbackJson(p: SimPlayback): Record<string, unknown> {
     media_uri: p.media[p.index],
     target_uri: p.targetUri,
     language: p.language,
-    state: p.state,
+    state: p.canceled ? 'done' : p.state,
   };
   const next = p.media[p.index + 1];
   if (next !== undefined) out.next_media_uri = next;

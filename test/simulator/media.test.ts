@@ -73,7 +73,16 @@ describe('simulator: playbacks, recordings and bridges', () => {
     await ari(sim, 'POST', '/playbacks/seq/control', { operation: 'unpause' });
     await sim.control.advance(3400);
     await ev.waitType('PlaybackFinished');
-    expect(ev.of('PlaybackContinuing').map((e) => e.playback.media_uri)).to.deep.equal([
+    // playback_final_update(): PlaybackContinuing names the media that ended and the next one;
+    // every media item then gets its own PlaybackStarted.
+    expect(
+      ev.of('PlaybackContinuing').map((e) => [e.playback.media_uri, e.playback.next_media_uri]),
+    ).to.deep.equal([
+      ['sound:beep', 'digits:12'],
+      ['digits:12', 'sound:queue-thankyou'],
+    ]);
+    expect(ev.of('PlaybackStarted').map((e) => e.playback.media_uri)).to.deep.equal([
+      'sound:beep',
       'digits:12',
       'sound:queue-thankyou',
     ]);

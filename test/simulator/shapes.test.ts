@@ -130,3 +130,84 @@ describe('simulator: payload shapes from the Asterisk sources', () => {
     ]);
   });
 });
+
+describe('simulator: res_stasis_playback.c state machine', () => {
+  let sim: Simulator;
+  let ev: Events;
+  let chan: string;
+  beforeEach(async () => {
+    sim = await start({ clock: 'virtual' });
+    ev = await Events.open(sim);
+    chan = (await sim.control.placeCall({ from: '1', to: '2' })).channelId;
+    await ari(sim, 'POST', `/channels/${chan}/answer`);
+  });
+  afterEach(async () => {
+    ev.close();
+    await sim.close();
+  });
+
+  it('operations follow the table: queued restart is a no-op, paused pause is a no-op, skips need playing', async () => {
+    await ari(sim, 'POST', `/channels/${chan}/play/a`, { media: 'tone:ring' });
+    await ari(sim, 'POST', `/channels/${chan}/play/b`, { media: 'sound:beep' });
+    const ctl = (id: string, operation: string) =>
+      ari(sim, 'POST', `/playbacks/${id}/control`, { operation });
+    expect((await ctl('b', 'restart')).status).to.equal(204);
+    expect((await ctl('b', 'pause')).body).to.deep.equal({
+      message: 'Can only pause while media is playing',
+    });
+    await sim.control.advance(10);
+    await ev.waitType('PlaybackStarted');
+    expect((await ctl('a', 'unpause')).status).to.equal(204);
+    expect((await ctl('a', 'pause')).status).to.equal(204);
+    expect((await ctl('a', 'pause')).status).to.equal(204);
+    expect((await ctl('a', 'forward')).body).to.deep.equal({
+      message: 'Can only forward while media is playing',
+    });
+    expect((await ctl('a', 'unpause')).status).to.equal(204);
+    expect((await ctl('a', 'jump')).body).to.deep.equal({ message: 'Invalid operation jump' });
+  });
+
+  it('a playback stopped while queued reads "done" and finishes when its turn comes; digits cannot be stopped', async () => {
+    await ari(sim, 'POST', `/channels/${chan}/play/a`, { media: 'sound:beep' });
+    await ari(sim, 'POST', `/channels/${chan}/play/b`, { media: 'sound:beep' });
+    expect((await ari(sim, 'DELETE', '/playbacks/b')).status).to.equal(204);
+    expect((await ari(sim, 'GET', '/playbacks/b')).body.state).to.equal('done');
+    expect(ev.of('PlaybackFinished')).to.have.length(0);
+    await sim.control.advance(2000);
+    await ev.waitType('PlaybackFinished', 2);
+    expect(ev.of('PlaybackFinished').map((e) => [e.playback.id, e.playback.state])).to.deep.equal([
+      ['a', 'done'],
+      ['b', 'done'],
+    ]);
+    expect(ev.of('PlaybackStarted').map((e) => e.playback.id)).to.deep.equal(['a']);
+    await ari(sim, 'POST', `/channels/${chan}/play/d`, { media: 'digits:123456' });
+    await sim.control.advance(10);
+    await ev.waitType('PlaybackStarted', 2);
+    expect((await ari(sim, 'DELETE', '/playbacks/d')).body).to.deep.equal({
+      message: 'Could not stop playback',
+    });
+  });
+
+  it('unknown media are skipped without a final update; a hang-up cuts the playing media (failed), drops the queue', async () => {
+    await ari(sim, 'POST', `/channels/${chan}/play/x`, { media: 'bogus:thing,sound:beep' });
+    await sim.control.advance(1000);
+    await ev.waitType('PlaybackFinished');
+    expect(ev.types((e) => e.type.startsWith('Playback'))).to.deep.equal([
+      'PlaybackStarted',
+      'PlaybackStarted',
+      'PlaybackFinished',
+    ]);
+    await ari(sim, 'POST', `/channels/${chan}/play/t`, { media: 'tone:ring' });
+    await ari(sim, 'POST', `/channels/${chan}/play/q`, { media: 'sound:beep' });
+    await sim.control.advance(10);
+    await ev.waitType('PlaybackStarted', 3);
+    await sim.control.remoteHangup(chan);
+    await ev.waitType('StasisEnd');
+    const fin = ev.of('PlaybackFinished').map((e) => [e.playback.id, e.playback.state]);
+    expect(fin).to.deep.equal([
+      ['x', 'done'],
+      ['t', 'failed'],
+    ]);
+    expect((await ari(sim, 'GET', '/playbacks/q')).status).to.equal(404);
+  });
+});
