@@ -301,8 +301,12 @@ export class Media {
     if (!['fail', 'overwrite', 'append'].includes(ifExists)) throw ariError(400, 'ifExists invalid');
     if (!format || !KnownFormats.includes(format))
       throw ariError(422, 'specified format is unknown on this system');
-    if (!name || name.includes('..') || name.startsWith('/')) throw ariError(400, 'Recording name invalid');
-    if (this.core.liveRecordings.has(name) || (ifExists === 'fail' && this.core.stored.has(name)))
+    // stasis_app_control_record(): EINVAL (no name) is a 500; ast_safe_mkdir() refusing a directory
+    // outside the recordings folder is EPERM, "Recording name invalid".
+    if (!name) throw ariError(500, 'Error parsing request');
+    if (name.includes('/') && name.split('/').slice(0, -1).includes('..'))
+      throw ariError(400, 'Recording name invalid');
+    if ((ifExists === 'fail' && this.core.stored.has(name)) || this.core.liveRecordings.has(name))
       throw ariError(409, `Recording '${name}' already exists and can not be overwritten`);
     const r: SimRecording = {
       name,
@@ -321,16 +325,26 @@ export class Media {
     this.core.liveRecordings.set(name, r);
     recordings.add(name);
     const body = recordingJson(r);
-    this.core.after(r.timers, a.beep ? BeepMs : 0, () => {
+    // record_file() runs on the channel's control thread: a channel in a bridge fails at once, an
+    // unanswered one is answered (ast_auto_answer), then RecordingStarted; the beep comes after it.
+    this.core.after(r.timers, 0, () => {
+      const c = targetUri.startsWith('channel:') ? this.core.channels.get(targetUri.slice(8)) : undefined;
+      if (c?.bridgeId) {
+        r.cause = 'Cannot record channel while in bridge';
+        this.stopRecording(r, 'failed');
+        return;
+      }
+      if (c && c.state !== 'Up') this.core.setState(c, 'Up');
       r.state = 'recording';
-      r.startedAt = this.core.clock.now();
+      const beep = a.beep ? BeepMs : 0;
+      r.startedAt = this.core.clock.now() + beep;
       this.core.emit(
         'RecordingStarted',
         { recording: recordingJson(r) },
         this.target(targetUri)?.scope ?? {},
       );
       if (r.maxDurationSeconds > 0)
-        this.core.after(r.timers, r.maxDurationSeconds * 1000, () => this.stopRecording(r, 'done'));
+        this.core.after(r.timers, beep + r.maxDurationSeconds * 1000, () => this.stopRecording(r, 'done'));
     });
     return created(`/recordings/live/${uriEncodeHttp(name)}`, body);
   }
@@ -349,11 +363,12 @@ export class Media {
     const t = this.target(r.targetUri);
     this.core.liveRecordings.delete(r.name);
     this.detach(r);
-    r.state = state;
-    if (state === 'done') {
-      r.durationS = Math.round(ms / 1000);
-      this.store(r, ms);
-    }
+    // record_file() marks the recording COMPLETE whenever ast_play_and_record_full() returns, so a
+    // canceled one also reports "done" (its file deleted). The duration is whole seconds of audio
+    // written (ast_tellstream() / 8000).
+    r.state = state === 'canceled' ? 'done' : state;
+    if (state !== 'failed') r.durationS = Math.floor(ms / 1000);
+    if (state === 'done') this.store(r, ms);
     this.core.emit(
       state === 'failed' ? 'RecordingFailed' : 'RecordingFinished',
       { recording: recordingJson(r) },

@@ -211,3 +211,64 @@ describe('simulator: res_stasis_playback.c state machine', () => {
     expect((await ari(sim, 'GET', '/playbacks/q')).status).to.equal(404);
   });
 });
+
+describe('simulator: res_stasis_recording.c', () => {
+  let sim: Simulator;
+  let ev: Events;
+  let chan: string;
+  beforeEach(async () => {
+    sim = await start({ clock: 'virtual' });
+    ev = await Events.open(sim);
+    chan = (await sim.control.placeCall({ from: '1', to: '2' })).channelId;
+  });
+  afterEach(async () => {
+    ev.close();
+    await sim.close();
+  });
+
+  it('record answers a ringing caller (ast_auto_answer), starts at once, floors the duration', async () => {
+    const r = await ari(sim, 'POST', `/channels/${chan}/record`, { name: 'r1', format: 'wav', beep: true });
+    expect(r.status).to.equal(201);
+    await sim.control.advance(0);
+    await ev.waitType('RecordingStarted');
+    expect(ev.types().slice(1)).to.deep.equal(['ChannelStateChange', 'RecordingStarted']);
+    expect(ev.of('ChannelStateChange')[0]!.channel.state).to.equal('Up');
+    await sim.control.advance(300 + 2900);
+    await ari(sim, 'POST', '/recordings/live/r1/stop');
+    await ev.waitType('RecordingFinished');
+    expect(ev.of('RecordingFinished')[0]!.recording).to.deep.equal({
+      name: 'r1',
+      format: 'wav',
+      state: 'done',
+      target_uri: `channel:${chan}`,
+      duration: 2,
+    });
+  });
+
+  it('a canceled recording still finishes "done" (record_file marks it COMPLETE) and is not stored', async () => {
+    await ari(sim, 'POST', `/channels/${chan}/record`, { name: 'r2', format: 'wav' });
+    await sim.control.advance(1500);
+    expect((await ari(sim, 'DELETE', '/recordings/live/r2')).status).to.equal(204);
+    await ev.waitType('RecordingFinished');
+    expect(ev.of('RecordingFinished')[0]!.recording.state).to.equal('done');
+    expect((await ari(sim, 'GET', '/recordings/stored/r2')).status).to.equal(404);
+  });
+
+  it('recording a bridged channel fails with a cause; a missing name is a 500', async () => {
+    await ari(sim, 'POST', `/channels/${chan}/answer`);
+    await ari(sim, 'POST', '/bridges/b1');
+    await ari(sim, 'POST', '/bridges/b1/addChannel', { channel: chan });
+    const r = await ari(sim, 'POST', `/channels/${chan}/record`, { name: 'r3', format: 'wav' });
+    expect(r.status).to.equal(201);
+    await sim.control.advance(0);
+    await ev.waitType('RecordingFailed');
+    expect(ev.of('RecordingFailed')[0]!.recording).to.include({
+      state: 'failed',
+      cause: 'Cannot record channel while in bridge',
+    });
+    expect(ev.of('RecordingStarted')).to.have.length(0);
+    const noName = await ari(sim, 'POST', `/channels/${chan}/record`, { format: 'wav' });
+    expect(noName.status).to.equal(500);
+    expect(noName.body).to.deep.equal({ message: 'Error parsing request' });
+  });
+});
