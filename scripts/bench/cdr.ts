@@ -16,7 +16,8 @@ import pg from 'pg';
 import { RecordsQueueName, callRecordSchema, type RecordsJob } from '../../src/cdr/record.js';
 import { loadConfigOrExit } from '../../src/config/index.js';
 import { createKnex, dropDatabase, ensureDatabase, migrateLatest } from '../../src/db/index.js';
-import { silentLogger } from '../../src/log/index.js';
+import winston from 'winston';
+import { createLogger, silentLogger } from '../../src/log/index.js';
 import { CallColumns, EventColumns, callLine, copyIn, eventLine } from '../../src/records/copy.js';
 import { generateRecords } from '../../src/records/generate.js';
 import { assertNoEviction, createPartitions, startRecordsConsumer } from '../../src/records/index.js';
@@ -34,6 +35,13 @@ const eventsPerCall = Number(values.events);
 const jobSize = Number(values['job-size']);
 const config = loadConfigOrExit();
 const log = (m: string) => process.stderr.write(`[bench:cdr] ${m}\n`);
+const StallMs = 60_000;
+// Worker warnings (retries, dead letters) on stderr, so stdout ends with the JSON line.
+const logger = createLogger({
+  level: 'warn',
+  service: 'bench-cdr',
+  transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })],
+});
 
 const url = new URL(config.DATABASE_URL);
 url.pathname = `/tongdai_bench_cdr_${randomBytes(4).toString('hex')}`;
@@ -65,10 +73,19 @@ async function reset(): Promise<void> {
   await pool.query('VACUUM ANALYZE');
 }
 
-async function waitForCalls(n: number): Promise<void> {
+/** Waits for n calls; a minute without progress is a failure worth explaining, not a hang. */
+async function waitForCalls(n: number, queue?: Queue): Promise<void> {
+  let last = -1;
+  let since = Date.now();
   for (;;) {
     const r = await pool.query<{ n: number }>('SELECT count(*)::integer AS n FROM calls');
-    if (r.rows[0]!.n >= n) return;
+    const have = r.rows[0]!.n;
+    if (have >= n) return;
+    if (have !== last) [last, since] = [have, Date.now()];
+    if (Date.now() - since > StallMs) {
+      const counts = queue ? JSON.stringify(await queue.getJobCounts()) : '';
+      throw new Error(`no progress for ${StallMs / 1000} s at ${have}/${n} calls; jobs ${counts}`);
+    }
     await new Promise((res) => setTimeout(res, 25));
   }
 }
@@ -112,7 +129,7 @@ try {
   const consumerOptions = {
     prefix,
     pool,
-    logger: silentLogger(),
+    logger,
     batchMax: config.RECORDS_BATCH_MAX,
     batchWaitMs: config.RECORDS_BATCH_WAIT_MS,
     writers: config.RECORDS_WRITERS,
@@ -120,7 +137,7 @@ try {
   };
   t0 = process.hrtime.bigint();
   let consumer = startRecordsConsumer({ ...consumerOptions, connection: redis.duplicate() });
-  await waitForCalls(calls);
+  await waitForCalls(calls, queue);
   const drainSec = Number(process.hrtime.bigint() - t0) / 1e9;
   const stored = await rowCount();
   const workerRowsPerSec = Math.round(stored / drainSec);
@@ -132,7 +149,7 @@ try {
   consumer = startRecordsConsumer({ ...consumerOptions, connection: redis.duplicate() });
   t0 = process.hrtime.bigint();
   for (let i = 0; i < jobs.length; i += 100) await queue.addBulk(jobs.slice(i, i + 100));
-  await waitForCalls(calls);
+  await waitForCalls(calls, queue);
   const e2eSec = Number(process.hrtime.bigint() - t0) / 1e9;
   const endToEndCallsPerSec = Math.round(calls / e2eSec);
   const complete = (await rowCount()) === rows;
