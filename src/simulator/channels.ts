@@ -328,7 +328,7 @@ function snoop(core: Core, a: Args): Reply {
   const snapshot = channelJson(s);
   const args = a.appArgs ? String(a.appArgs).split(',') : [];
   core.after(s.timers, 0, () => {
-    if (!core.enterStasis(s, a.app as string, args)) core.hangup(s, 16, { request: true });
+    if (!core.enterStasis(s, a.app as string, args, { viaPbx: false })) core.hangup(s, 16, { request: true });
   });
   return ok(snapshot);
 }
@@ -435,8 +435,8 @@ export function channelHandlers(core: Core): HandlerTable {
         );
         return noContent();
       }
-      core.leaveStasis(c);
-      core.enterStasis(c, to, a.appArgs ? String(a.appArgs).split(',') : []);
+      core.leaveStasis(c, false, true);
+      core.enterStasis(c, to, a.appArgs ? String(a.appArgs).split(',') : [], { viaPbx: false });
       return noContent();
     },
     'channels.redirect': (a) => {
@@ -532,27 +532,68 @@ export function channelHandlers(core: Core): HandlerTable {
         rtt: 0.01,
       });
     },
-    'channels.externalMedia': (a) => {
-      if (!a.app) throw ariError(400, 'app cannot be empty');
-      if (!a.format) throw ariError(400, 'format cannot be empty');
-      const id = a.channelId as string | undefined;
-      if (id && core.channels.has(id)) throw ariError(409, 'Channel with given unique ID already exists');
-      const c = core.newChannel({
-        ...(id ? { id } : {}),
-        name: `UnicastRTP/${String(a.external_host ?? '127.0.0.1:4000')}-${core.nextSeqHex()}`,
-        state: 'Down',
-        kind: 'local',
-      });
-      c.vars.set('UNICASTRTP_LOCAL_ADDRESS', '127.0.0.1');
-      c.vars.set(
-        'UNICASTRTP_LOCAL_PORT',
-        String(10000 + (Number.parseInt(c.id.split('.')[1] ?? '0', 10) % 10000)),
-      );
-      core.enterStasis(c, a.app as string, []);
-      return ok(channelJson(c, true));
-    },
+    'channels.externalMedia': (a) => externalMedia(core, a),
     'channels.transfer_progress': (a) => (core.control(a.channelId as string), noContent()),
   };
+}
+
+/**
+ * ast_ari_channels_external_media(): checks in Asterisk's order, then an originate of
+ * UnicastRTP/<host>/c(<format>) (or AudioSocket) that answers at once and enters Stasis(app,data).
+ */
+function externalMedia(core: Core, a: Args): Reply {
+  checkVariables(a);
+  if (!a.app) throw ariError(400, 'app cannot be empty');
+  const encapsulation = String(a.encapsulation || 'rtp').toLowerCase();
+  const transport = String(a.transport || 'udp').toLowerCase();
+  const host = a.external_host as string | undefined;
+  if (transport !== 'websocket') {
+    if (!host) throw ariError(400, 'external_host cannot be empty');
+    if (!/^(\[[^\]]+\]|[^:]+):\d+$/.test(host)) throw ariError(400, 'external_host must be <host>:<port>');
+  }
+  if (!a.format) throw ariError(400, 'format cannot be empty');
+  const rtp = encapsulation === 'rtp' && transport === 'udp';
+  const audiosocket = encapsulation === 'audiosocket' && transport === 'tcp';
+  if (!rtp && !audiosocket) throw ariError(501, 'The encapsulation and/or transport is not supported');
+  if (audiosocket && !a.data) throw ariError(400, 'data can not be empty');
+  const id = a.channelId as string | undefined;
+  if (id && id.length > 127) throw ariError(400, 'Uniqueid length exceeds maximum of 127');
+  if (id && core.channels.has(id)) throw ariError(409, 'Channel with given unique ID already exists');
+  const tech = rtp ? 'UnicastRTP' : 'AudioSocket';
+  const dialstring = rtp ? `${host}/c(${String(a.format)})` : `${host}/${String(a.data)}`;
+  const c = core.newChannel({
+    ...(id ? { id } : {}),
+    name: `${tech}/${host}-0x${core.nextSeqHex()}`,
+    state: 'Down',
+    dialplan: { ...DialedDialplan },
+    kind: 'local',
+  });
+  for (const [k, v] of Object.entries((a.variables ?? {}) as Record<string, unknown>))
+    applyVar(core, c, k, String(v), false);
+  if (rtp) {
+    c.vars.set('UNICASTRTP_LOCAL_ADDRESS', '127.0.0.1');
+    c.vars.set(
+      'UNICASTRTP_LOCAL_PORT',
+      String(10000 + (Number.parseInt(c.id.split('.')[1] ?? '0', 10) % 10000)),
+    );
+  }
+  const app = a.app as string;
+  core.subscribeChannel(app, c.id);
+  const snapshot = channelJson(c, true);
+  const dial = (status: string): void =>
+    core.emit(
+      'Dial',
+      { peer: channelJson(c), dialstatus: status, forward: '', dialstring },
+      { channels: [c] },
+    );
+  core.after(c.timers, DialStartDelayMs, () => {
+    dial('');
+    core.setState(c, 'Up');
+    dial('ANSWER');
+    const args = a.data ? String(a.data).split(',') : [];
+    if (!core.enterStasis(c, app, args)) core.hangup(c, 16, { request: true });
+  });
+  return ok(snapshot);
 }
 
 export interface PlaceCallOptions {

@@ -304,15 +304,23 @@ export class Core {
   }
 
   /** Runs Stasis(app,args): false when the app has no WebSocket (STASISSTATUS=FAILED). */
-  enterStasis(c: SimChannel, app: string, args: string[], replace?: SimChannel): boolean {
+  enterStasis(
+    c: SimChannel,
+    app: string,
+    args: string[],
+    opts: { replace?: SimChannel; viaPbx?: boolean } = {},
+  ): boolean {
     if (!this.isActive(app) || c.destroyed) return false;
     c.stasisApp = app;
-    // pbx_exec() saves appl/data and puts them back when Stasis() returns.
-    c.savedApp = { app_name: c.dialplan.app_name, app_data: c.dialplan.app_data };
-    c.dialplan = { ...c.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
+    // pbx_exec() saves appl/data and puts them back when Stasis() returns. Snoop channels call
+    // stasis_app_exec() directly and a moved channel stays in the same Stasis() call: no change.
+    if (opts.viaPbx !== false) {
+      c.savedApp = { app_name: c.dialplan.app_name, app_data: c.dialplan.app_data };
+      c.dialplan = { ...c.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
+    }
     this.app(app).channels.add(c.id);
     const fields: Record<string, unknown> = { args, channel: channelJson(c) };
-    if (replace) fields.replace_channel = channelJson(replace);
+    if (opts.replace) fields.replace_channel = channelJson(opts.replace);
     this.emit('StasisStart', fields, { channels: [c], apps: [app] });
     return true;
   }
@@ -326,13 +334,14 @@ export class Core {
    * or explicitly subscribed channels' do). The engine waits for ChannelDestroyed on inbound calls,
    * so on hang-up the simulator keeps delivering it (keepImplicit); continue and move drop it.
    */
-  leaveStasis(c: SimChannel, keepImplicit = false): void {
+  leaveStasis(c: SimChannel, keepImplicit = false, moving = false): void {
     const app = c.stasisApp;
     if (!app) return;
     this.emit('StasisEnd', { channel: channelJson(c) }, { channels: [c], apps: [app] });
     c.stasisApp = undefined;
     const a = this.app(app);
     if (!keepImplicit && !a.explicitChannels.has(c.id)) a.channels.delete(c.id);
+    if (moving) return;
     if (c.savedApp) c.dialplan = { ...c.dialplan, ...c.savedApp };
     c.savedApp = undefined;
   }

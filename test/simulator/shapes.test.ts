@@ -272,3 +272,67 @@ describe('simulator: res_stasis_recording.c', () => {
     expect(noName.body).to.deep.equal({ message: 'Error parsing request' });
   });
 });
+
+describe('simulator: externalMedia and snoop', () => {
+  let sim: Simulator;
+  let ev: Events;
+  beforeEach(async () => {
+    sim = await start({ clock: 'virtual' });
+    ev = await Events.open(sim);
+  });
+  afterEach(async () => {
+    ev.close();
+    await sim.close();
+  });
+
+  it('externalMedia checks like Asterisk, answers 200 Down in AppDial2, then Dial ""/Up/ANSWER/StasisStart', async () => {
+    const bad = async (q: Record<string, string>) =>
+      (await ari(sim, 'POST', '/channels/externalMedia', q)).body;
+    expect(await bad({ format: 'ulaw' })).to.deep.equal({ message: 'app cannot be empty' });
+    expect(await bad({ app: 'tongdai', format: 'ulaw' })).to.deep.equal({
+      message: 'external_host cannot be empty',
+    });
+    expect(await bad({ app: 'tongdai', external_host: 'nohost', format: 'ulaw' })).to.deep.equal({
+      message: 'external_host must be <host>:<port>',
+    });
+    expect(await bad({ app: 'tongdai', external_host: '10.0.0.1:4000' })).to.deep.equal({
+      message: 'format cannot be empty',
+    });
+    expect(
+      await bad({ app: 'tongdai', external_host: '10.0.0.1:4000', format: 'ulaw', transport: 'tcp' }),
+    ).to.deep.equal({ message: 'The encapsulation and/or transport is not supported' });
+    const r = await ari(sim, 'POST', '/channels/externalMedia', {
+      app: 'tongdai',
+      external_host: '10.0.0.1:4000',
+      format: 'ulaw',
+      channelId: 'em1',
+    });
+    expect(r.status).to.equal(200);
+    expect(r.body).to.include({ id: 'em1', state: 'Down' });
+    expect(r.body.name).to.match(/^UnicastRTP\/10\.0\.0\.1:4000-0x[0-9a-f]+$/);
+    expect(r.body.dialplan.app_name).to.equal('AppDial2');
+    expect(r.body.channelvars).to.have.keys('UNICASTRTP_LOCAL_ADDRESS', 'UNICASTRTP_LOCAL_PORT');
+    await sim.control.advance(100);
+    await ev.waitType('StasisStart');
+    expect(ev.types().map((t, i) => (t === 'Dial' ? `Dial:${ev.events[i]!.dialstatus}` : t))).to.deep.equal([
+      'Dial:',
+      'ChannelStateChange',
+      'Dial:ANSWER',
+      'StasisStart',
+    ]);
+    expect(ev.of('Dial')[0]!.dialstring).to.equal('10.0.0.1:4000/c(ulaw)');
+  });
+
+  it('a snoop channel runs Stasis without pbx_exec: its dialplan app stays empty', async () => {
+    const { channelId } = await sim.control.placeCall({ from: '1', to: '2' });
+    const s = await ari(sim, 'POST', `/channels/${channelId}/snoop`, {
+      app: 'tongdai',
+      spy: 'in',
+      snoopId: 'sn1',
+    });
+    expect(s.body.name).to.match(new RegExp(`^Snoop/${channelId.replace('.', '\\.')}-[0-9a-f]{8}$`));
+    await sim.control.advance(10);
+    await ev.waitType('StasisStart', 2);
+    expect(ev.of('StasisStart')[1]!.channel.dialplan.app_name).to.equal('');
+  });
+});
