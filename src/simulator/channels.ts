@@ -139,7 +139,11 @@ export function runDial(
     if (outcome === 'busy' || outcome === 'invalid') {
       core.after(c.timers, RingStartDelayMs, () => {
         dial(outcome === 'busy' ? 'BUSY' : 'CHANUNAVAIL');
-        core.hangup(c, outcome === 'busy' ? 17 : 1, { request: true });
+        // chan_pjsip reports the final SIP response of an off-nominal end as tech_cause.
+        core.hangup(c, outcome === 'busy' ? 17 : 1, {
+          request: true,
+          techCause: outcome === 'busy' ? 486 : 404,
+        });
       });
       return;
     }

@@ -60,6 +60,8 @@ export const DefaultOutboundProfile: OutboundProfile = {
 };
 
 export const DefaultAnswerAfterMs = 1000;
+/** AST_SOFTHANGUP_EXPLICIT (1 << 5): the reason ast_softhangup() reports for an ARI hang-up. */
+export const SoftHangupExplicit = 32;
 export const DefaultAgentCount = 20;
 export const DialStartDelayMs = 10;
 export const RingStartDelayMs = 50;
@@ -357,27 +359,40 @@ export class Core {
    * Hangs a channel up. Asterisk's order: ChannelHangupRequest, (playbacks/recordings finish,
    * ChannelLeftBridge), StasisEnd, ChannelDestroyed last.
    */
-  hangup(c: SimChannel, cause: number, opts: { request: boolean; soft?: boolean } = { request: true }): void {
+  hangup(
+    c: SimChannel,
+    cause: number,
+    opts: { request: boolean; soft?: boolean; techCause?: number } = { request: true },
+  ): void {
     if (c.hangupRequested || c.destroyed) return;
     c.hangupRequested = true;
     for (const t of c.timers) t.cancel();
     c.timers.clear();
     if (opts.request) {
-      const f: Record<string, unknown> = { cause };
+      // ast_softhangup() publishes its AST_SOFTHANGUP_* reason flag as "cause" (EXPLICIT = 32 for
+      // ARI's DELETE); the Q.850 cause only shows in ChannelDestroyed. A far-end hang-up
+      // (ast_queue_hangup_with_cause) carries the real cause and no "soft".
+      const f: Record<string, unknown> = { cause: opts.soft ? SoftHangupExplicit : cause };
+      if (opts.techCause) f.tech_cause = opts.techCause;
       if (opts.soft) f.soft = true;
       f.channel = channelJson(c);
       this.emit('ChannelHangupRequest', f, { channels: [c] });
     }
     for (const h of this.onHangup) h(c);
     this.leaveStasis(c, true);
-    this.destroy(c, cause);
+    this.destroy(c, cause, opts.techCause);
   }
 
-  private destroy(c: SimChannel, cause: number): void {
+  private destroy(c: SimChannel, cause: number, techCause?: number): void {
     c.destroyed = true;
     this.emit(
       'ChannelDestroyed',
-      { cause, cause_txt: causeText[cause] ?? 'Unknown', channel: channelJson(c) },
+      {
+        cause,
+        cause_txt: causeText[cause] ?? 'Unknown',
+        ...(techCause ? { tech_cause: techCause } : {}),
+        channel: channelJson(c),
+      },
       { channels: [c] },
     );
     this.channels.delete(c.id);

@@ -81,6 +81,9 @@ describe('simulator: originate, hang-up and call event orders', () => {
       'ChannelDestroyed',
     ]);
     expect(ev.of('ChannelHangupRequest')[0]!.cause).to.equal(17);
+    // chan_pjsip (22.x): the 486 Busy Here that ended the call, on both events.
+    expect(ev.of('ChannelHangupRequest')[0]!.tech_cause).to.equal(486);
+    expect(ev.of('ChannelDestroyed')[0]!.tech_cause).to.equal(486);
     expect(ev.of('ChannelDestroyed')[0]!.cause).to.equal(17);
     expect(ev.of('ChannelDestroyed')[0]!.cause_txt).to.equal('User busy');
     expect(ev.of('StasisStart')).to.have.length(0);
@@ -122,7 +125,10 @@ describe('simulator: originate, hang-up and call event orders', () => {
       .slice(ev.events.findIndex((e) => e.type === 'StasisStart') + 1)
       .map((e) => e.type);
     expect(after).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
-    expect(ev.of('ChannelHangupRequest')[0]!.cause).to.equal(34);
+    // ast_softhangup() reports its reason flag, AST_SOFTHANGUP_EXPLICIT (32), as "cause"; the
+    // requested cause shows in ChannelDestroyed.
+    expect(ev.of('ChannelHangupRequest')[0]).to.include({ cause: 32, soft: true });
+    expect(ev.of('ChannelDestroyed')[0]!.cause).to.equal(34);
     expect(ev.of('ChannelDestroyed')[0]!.cause_txt).to.equal('Circuit/channel congestion');
     expect((await ari(sim, 'DELETE', '/channels/my-id-1')).body).to.deep.equal({
       message: 'Channel not found',
