@@ -499,6 +499,8 @@ export function channelHandlers(core: Core): HandlerTable {
     'channels.setChannelVar': (a) => {
       if (!a.variable) throw ariError(400, 'Variable name is required');
       const c = core.control(a.channelId as string);
+      // report_events: from now on the variable rides along in the snapshot's "channelvars".
+      if (a.report_events) (c.reportedVars ??= new Set()).add(a.variable as string);
       applyVar(core, c, a.variable as string, (a.value as string | undefined) ?? '', true);
       return noContent();
     },

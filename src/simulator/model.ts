@@ -30,6 +30,8 @@ export interface SimChannel {
   vars: Map<string, string>;
   /** Stasis application the channel is in, if any. */
   stasisApp?: string;
+  /** Variables set with report_events=true: every snapshot carries them in "channelvars". */
+  reportedVars?: Set<string>;
   /** The dialplan application Stasis() replaced, put back when the channel leaves Stasis. */
   savedApp?: { app_name: string; app_data: string };
   bridgeId?: string;
@@ -120,6 +122,8 @@ export function channelJson(c: SimChannel, withVars = false): Record<string, unk
     language: c.language,
   };
   if (withVars) out.channelvars = Object.fromEntries(c.vars);
+  else if (c.reportedVars?.size)
+    out.channelvars = Object.fromEntries([...c.reportedVars].map((n) => [n, c.vars.get(n) ?? '']));
   return out;
 }
 

@@ -336,3 +336,29 @@ describe('simulator: externalMedia and snoop', () => {
     expect(ev.of('StasisStart')[1]!.channel.dialplan.app_name).to.equal('');
   });
 });
+
+describe('simulator: channel variables reported in snapshots', () => {
+  it("setChannelVar report_events=true puts the variable in every later snapshot's channelvars", async () => {
+    const sim = await start({ clock: 'virtual' });
+    const ev = await Events.open(sim);
+    try {
+      const { channelId } = await sim.control.placeCall({ from: '1', to: '2' });
+      await ari(sim, 'POST', `/channels/${channelId}/variable`, { variable: 'QUIET', value: 'x' });
+      expect((await ari(sim, 'GET', `/channels/${channelId}`)).body).to.not.have.property('channelvars');
+      await ari(sim, 'POST', `/channels/${channelId}/variable`, {
+        variable: 'CALL_ID',
+        value: 'c-1',
+        report_events: true,
+      });
+      expect((await ari(sim, 'GET', `/channels/${channelId}`)).body.channelvars).to.deep.equal({
+        CALL_ID: 'c-1',
+      });
+      await ari(sim, 'POST', `/channels/${channelId}/answer`);
+      await ev.waitType('ChannelStateChange');
+      expect(ev.of('ChannelStateChange')[0]!.channel.channelvars).to.deep.equal({ CALL_ID: 'c-1' });
+    } finally {
+      ev.close();
+      await sim.close();
+    }
+  });
+});
