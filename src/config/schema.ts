@@ -64,6 +64,7 @@ export const configSchema = z.object({
   OUTBOX_DIR: z.string().min(1).default('data/outbox'),
 
   WELCOME_SOUND: z.string().min(1).default('sound:hello-world'),
+  FLOWS_DIR: z.string().default(''),
   DEFAULT_LANGUAGE: z
     .string()
     .regex(/^[a-z]{2}(_[A-Z]{2})?$/, 'a language code such as en, vi or fa')

@@ -9,6 +9,7 @@ import type { Config } from '../config/index.js';
 import { createKnex, type Knex } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import type { EngineMetrics } from '../metrics/index.js';
+import { createIvr } from '../ivr/index.js';
 import { welcomeFlow } from './welcome-flow.js';
 
 export interface Engine {
@@ -41,6 +42,11 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
     throw err;
   }
 
+  // The IVR answers inbound calls when a flows folder is configured; otherwise the minimal flow does.
+  const ivr = config.FLOWS_DIR
+    ? createIvr({ db, logger, dir: config.FLOWS_DIR, defaultLanguage: config.DEFAULT_LANGUAGE })
+    : undefined;
+
   let connection: AriConnection | undefined;
   let closing = false;
   const { app } = createApi({
@@ -48,7 +54,7 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
     logger,
     metrics,
     db,
-    routes: [registerReportRoutes(db)],
+    routes: [registerReportRoutes(db), ...(ivr ? [ivr.routes] : [])],
     health: {
       checks: {
         ari: async () =>
@@ -87,7 +93,15 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
       name: config.ENGINE_NAME,
       logger,
     });
-    c.onCall(welcomeFlow({ welcomeSound: config.WELCOME_SOUND, language: config.DEFAULT_LANGUAGE }));
+    const welcome = welcomeFlow({ welcomeSound: config.WELCOME_SOUND, language: config.DEFAULT_LANGUAGE });
+    if (ivr) {
+      await ivr.start({
+        telephony: c,
+        listSounds: () => c.rest.call('sounds', 'list'),
+        recorder: records.recorder,
+        fallback: welcome,
+      });
+    } else c.onCall(welcome);
     return c;
   });
 

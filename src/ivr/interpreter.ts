@@ -7,9 +7,12 @@ import type {
   IvrContext,
   IvrObserver,
   IvrServices,
+  NodeTask,
 } from './context.js';
+import type { FlowNode } from './schema.js';
 import { FlowNotFoundError, IvrLoopError } from './errors.js';
 import { Stopped } from './nodes/base.js';
+import { HangupNodeBranch } from './nodes/prompts.js';
 import { createNodeTask } from './nodes/index.js';
 
 /** Node visits one call may make: a menu looping on itself forever is a flow bug, not a feature. */
@@ -33,6 +36,19 @@ export interface CallOutcome {
   lastNode: string | undefined;
 }
 
+/** A node visit in progress. */
+interface OpenVisit {
+  flow: FlowVersion;
+  nodeId: string;
+  type: FlowNode['type'];
+  task: NodeTask;
+  at: Date;
+  started: number;
+  gapMs: number;
+  detail: Record<string, unknown>;
+  done: boolean;
+}
+
 /** The state of one call's run: language and variables cross sub-flows, as the caller hears them. */
 class CallRun {
   language: string;
@@ -40,6 +56,8 @@ class CallRun {
   visits = 0;
   finished = false;
   lastNode: string | undefined;
+  /** Nodes running now, outermost first (a sub-flow node, then the node inside it). */
+  readonly open: OpenVisit[] = [];
   /** When the previous node returned (performance.now), to measure the interpreter's own time. */
   lastEnd = performance.now();
   constructor(
@@ -83,6 +101,16 @@ export class IvrInterpreter {
       visits: run.visits,
       lastNode: run.lastNode,
     });
+    // At the hang-up itself (inside StasisEnd's dispatch), not a few promise turns later: ARI may
+    // deliver ChannelDestroyed in the same socket read, and the call record closes on it.
+    const onHangup = () => {
+      for (const v of [...run.open].reverse()) {
+        v.task.kill();
+        // After a hang-up node asked to finish, the hang-up is ours: that node ends by "end".
+        this.close(run, v, run.finished ? HangupNodeBranch : 'hangup');
+      }
+    };
+    call.signal.addEventListener('abort', onHangup, { once: true });
     try {
       await call.answer();
       await this.runFlow(run, flow, 0);
@@ -99,6 +127,8 @@ export class IvrInterpreter {
       });
       await call.hangup('normal').catch(() => undefined);
       return outcome('failed');
+    } finally {
+      call.signal.removeEventListener('abort', onHangup);
     }
   }
 
@@ -111,18 +141,26 @@ export class IvrInterpreter {
     const { call } = run;
     let nodeId: string | undefined = flow.document.start;
     while (nodeId !== undefined && !run.finished) {
+      if (call.ended) throw new CallHungUpError(call.channelId);
       const node = flow.document.nodes[nodeId]!;
       if (++run.visits > maxVisits) throw new IvrLoopError(`more than ${maxVisits} node visits`);
       run.lastNode = nodeId;
       const task = createNodeTask(node);
-      const detail: Record<string, unknown> = {};
-      const ctx = this.context(run, flow, nodeId, detail, depth);
+      const visit: OpenVisit = {
+        flow,
+        nodeId,
+        type: node.type,
+        task,
+        at: new Date(),
+        started: performance.now(),
+        gapMs: 0,
+        detail: {},
+        done: false,
+      };
+      visit.gapMs = visit.started - run.lastEnd;
+      const ctx = this.context(run, flow, nodeId, visit.detail, depth);
       observer.nodeEntered?.(call, { flowId: flow.id, version: flow.version, nodeId, type: node.type });
-      const at = new Date();
-      const started = performance.now();
-      const gapMs = started - run.lastEnd;
-      const kill = () => task.kill();
-      call.signal.addEventListener('abort', kill, { once: true });
+      run.open.push(visit);
       let branch: string;
       let failure: unknown;
       try {
@@ -132,27 +170,33 @@ export class IvrInterpreter {
         failure = err;
         branch = isGone(err) || call.ended ? 'hangup' : 'error';
       } finally {
-        call.signal.removeEventListener('abort', kill);
+        run.open.pop();
         task.kill();
       }
-      const ms = performance.now() - started;
-      observer.nodeVisited({
-        call,
-        at,
-        flowId: flow.id,
-        version: flow.version,
-        nodeId,
-        type: node.type,
-        branch,
-        ms,
-        gapMs,
-        ...(Object.keys(detail).length ? { detail } : {}),
-      });
+      this.close(run, visit, branch);
       run.lastEnd = performance.now();
       if (failure) throw failure;
       if (branch === 'hangup') throw new CallHungUpError(call.channelId);
       nodeId = exits.get(nodeId)!.get(branch);
     }
+  }
+
+  /** Reports a visit once: when its node returns, or at the hang-up itself (see run()). */
+  private close(run: CallRun, v: OpenVisit, branch: string): void {
+    if (v.done) return;
+    v.done = true;
+    this.options.observer.nodeVisited({
+      call: run.call,
+      at: v.at,
+      flowId: v.flow.id,
+      version: v.flow.version,
+      nodeId: v.nodeId,
+      type: v.type,
+      branch,
+      ms: performance.now() - v.started,
+      gapMs: v.gapMs,
+      ...(Object.keys(v.detail).length ? { detail: v.detail } : {}),
+    });
   }
 
   private context(

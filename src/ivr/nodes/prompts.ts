@@ -43,12 +43,15 @@ export class SubflowNode extends NodeBase<NodeOf<'subflow'>> {
   }
 }
 
+/** The branch a hang-up node reports: the flow ended the call, the caller did not leave. */
+export const HangupNodeBranch = 'end';
+
 export class HangupNode extends NodeBase<NodeOf<'hangup'>> {
   async exec(ctx: IvrContext): Promise<string> {
     if (this.node.prompt) await this.play(ctx, this.node.prompt);
     if (this.killed) return Stopped;
     ctx.finish();
     await ctx.call.hangup('normal');
-    return 'end';
+    return HangupNodeBranch;
   }
 }
