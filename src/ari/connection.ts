@@ -324,7 +324,8 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       }
       case 'ChannelHangupRequest': {
         const call = this.calls.get(event.channel.id);
-        if (call && event.cause !== undefined) call.hangupCause ??= event.cause;
+        // An ARI hang-up arrives as a soft hang-up request (cause 32); the real cause comes with ChannelDestroyed.
+        if (call && event.cause !== undefined && !event.soft) call.hangupCause ??= event.cause;
         break;
       }
       case 'Dial': {
