@@ -100,6 +100,8 @@ export function miscHandlers(core: Core): HandlerTable {
     }
     return a;
   };
+  const loaded = new Set(modules.map(([n]) => n!));
+  const logChannels = new Map([['console', 'notice,warning,error']]);
   const info = () => ({
     build: {
       os: type(),
@@ -120,29 +122,72 @@ export function miscHandlers(core: Core): HandlerTable {
   });
   return {
     'asterisk.getInfo': (a) => {
+      // Sections named case-insensitively; unknown names are only logged by Asterisk.
       const all = info() as Record<string, unknown>;
-      const only = (a.only ?? []) as string[];
-      return ok(only.length ? Object.fromEntries(only.filter((k) => k in all).map((k) => [k, all[k]])) : all);
+      const only = ((a.only ?? []) as string[]).map((k) => k.toLowerCase());
+      return ok(
+        only.length ? Object.fromEntries(Object.entries(all).filter(([k]) => only.includes(k))) : all,
+      );
     },
     'asterisk.ping': () =>
       ok({ asterisk_id: core.asteriskId, ping: 'pong', timestamp: astTime(core.clock.now()) }),
     'asterisk.listModules': () =>
       ok(
-        modules.map(([name, description, support_level]) => ({
-          name,
-          description,
-          use_count: 0,
-          status: 'Running',
-          support_level,
-        })),
+        modules
+          .filter(([n]) => loaded.has(n!))
+          .map(([name, description, support_level]) => ({
+            name,
+            description,
+            use_count: 0,
+            status: 'Running',
+            support_level,
+          })),
       ),
     'asterisk.getModule': (a) => {
       const m = modules.find(([n]) => n === a.moduleName);
-      if (!m) throw ariError(404, 'Module could not be found in running modules');
+      if (!m || !loaded.has(m[0]!)) throw ariError(404, 'Module could not be found in running modules');
       return ok({ name: m[0], description: m[1], use_count: 0, status: 'Running', support_level: m[2] });
     },
+    // resource_asterisk.c: load/unload/reload answer with ast_module_check()'s view of the module.
+    'asterisk.loadModule': (a) => {
+      const name = a.moduleName as string;
+      if (loaded.has(name)) throw ariError(409, 'Module is already loaded');
+      if (!modules.some(([n]) => n === name)) throw ariError(409, 'Module load declined');
+      loaded.add(name);
+      return noContent();
+    },
+    'asterisk.unloadModule': (a) => {
+      if (!loaded.delete(a.moduleName as string)) throw ariError(404, 'Module not found in running modules');
+      return noContent();
+    },
+    'asterisk.reloadModule': (a) => {
+      if (!loaded.has(a.moduleName as string)) throw ariError(404, 'Module not found in running modules');
+      return noContent();
+    },
     'asterisk.listLogChannels': () =>
-      ok([{ channel: 'console', type: 'Console', status: 'Enabled', configuration: 'notice,warning,error' }]),
+      ok(
+        [...logChannels].map(([channel, configuration]) => ({
+          channel,
+          type: channel === 'console' ? 'Console' : 'File',
+          status: 'Enabled',
+          configuration,
+        })),
+      ),
+    'asterisk.addLog': (a) => {
+      const name = a.logChannelName as string;
+      if (!a.configuration) throw ariError(400, 'Configuration levels are required');
+      if (logChannels.has(name)) throw ariError(409, 'Log channel already exists');
+      logChannels.set(name, String(a.configuration));
+      return noContent();
+    },
+    'asterisk.deleteLog': (a) => {
+      if (!logChannels.delete(a.logChannelName as string)) throw ariError(404, 'Log channel does not exist');
+      return noContent();
+    },
+    'asterisk.rotateLog': (a) => {
+      if (!logChannels.has(a.logChannelName as string)) throw ariError(404, 'Log channel does not exist');
+      return noContent();
+    },
     'asterisk.getGlobalVar': (a) => {
       if (!a.variable) throw ariError(400, 'Variable name is required');
       return ok({ value: core.globalVars.get(a.variable as string) ?? '' });

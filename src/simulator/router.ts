@@ -37,6 +37,7 @@ const selfValidating = new Set([
   'bridges.createWithId',
   'bridges.create',
   'asterisk.getGlobalVar',
+  'asterisk.addLog',
   'asterisk.setGlobalVar',
   'applications.subscribe',
   'applications.unsubscribe',

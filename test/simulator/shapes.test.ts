@@ -362,3 +362,40 @@ describe('simulator: channel variables reported in snapshots', () => {
     }
   });
 });
+
+describe('simulator: resource_asterisk.c', () => {
+  it('info sections are case-insensitive and unknown ones ignored; modules and log channels keep a list', async () => {
+    const sim = await start({ clock: 'virtual' });
+    try {
+      expect(
+        Object.keys((await ari(sim, 'GET', '/asterisk/info', { only: 'BUILD,status' })).body),
+      ).to.deep.equal(['build', 'status']);
+      expect((await ari(sim, 'GET', '/asterisk/info', { only: 'nope' })).body).to.deep.equal({});
+      expect((await ari(sim, 'POST', '/asterisk/modules/res_ari.so')).body).to.deep.equal({
+        message: 'Module is already loaded',
+      });
+      expect((await ari(sim, 'DELETE', '/asterisk/modules/app_amd.so')).status).to.equal(204);
+      expect((await ari(sim, 'GET', '/asterisk/modules/app_amd.so')).status).to.equal(404);
+      expect((await ari(sim, 'PUT', '/asterisk/modules/app_amd.so')).body).to.deep.equal({
+        message: 'Module not found in running modules',
+      });
+      expect((await ari(sim, 'POST', '/asterisk/modules/app_amd.so')).status).to.equal(204);
+      expect((await ari(sim, 'POST', '/asterisk/logging/debug1')).body).to.deep.equal({
+        message: 'Configuration levels are required',
+      });
+      expect(
+        (await ari(sim, 'POST', '/asterisk/logging/debug1', { configuration: 'debug' })).status,
+      ).to.equal(204);
+      expect(
+        (await ari(sim, 'POST', '/asterisk/logging/debug1', { configuration: 'debug' })).status,
+      ).to.equal(409);
+      expect((await ari(sim, 'PUT', '/asterisk/logging/debug1/rotate')).status).to.equal(204);
+      expect((await ari(sim, 'DELETE', '/asterisk/logging/debug1')).status).to.equal(204);
+      expect((await ari(sim, 'DELETE', '/asterisk/logging/debug1')).body).to.deep.equal({
+        message: 'Log channel does not exist',
+      });
+    } finally {
+      await sim.close();
+    }
+  });
+});
