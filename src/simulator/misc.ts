@@ -2,7 +2,7 @@ import { hostname, arch, release, type } from 'node:os';
 import { astTime } from './clock.js';
 import type { AppState, Core } from './core.js';
 import { ariError } from './errors.js';
-import { channelJson } from './model.js';
+import { bridgeJson, channelJson } from './model.js';
 import type { HandlerTable } from './rest-types.js';
 import { noContent, ok } from './rest-types.js';
 import { sounds } from './sounds.js';
@@ -211,8 +211,9 @@ export function miscHandlers(core: Core): HandlerTable {
       if (!core.endpoints.has(key)) throw ariError(404, 'Endpoint not found');
       return ok(endpointJson(key));
     },
+    // send_message(): only an empty "to" is refused; a failed ast_msg_send() still ends in 202.
     'endpoints.sendMessage': (a) => {
-      if (!String(a.to).includes(':')) throw ariError(400, 'Invalid parameters for sending a message');
+      if (!a.to) throw ariError(400, 'To must be specified');
       return { status: 202 };
     },
     'endpoints.sendMessageToEndpoint': (a) => {
@@ -282,18 +283,25 @@ export function miscHandlers(core: Core): HandlerTable {
     'applications.unsubscribe': (a) =>
       ok(appJson(core, parseSources(a.eventSource, a.applicationName as string, false))),
     'applications.filter': (a) => ok(appJson(core, application(a.applicationName as string))),
+    // ast_ari_events_user_event() and stasis_app_user_event(): each source's snapshot is attached.
     'events.userEvent': (a) => {
+      if (!a.application) throw ariError(400, 'Missing parameter application');
       const app = core.apps.get(a.application as string);
       if (!app?.sink) throw ariError(404, 'Application not found');
-      const fields: Record<string, unknown> = { eventname: a.eventName };
+      const fields: Record<string, unknown> = { eventname: a.eventName ?? '' };
       for (const s of (a.source ?? []) as string[]) {
         const [scheme, id = ''] = [s.slice(0, s.indexOf(':')), s.slice(s.indexOf(':') + 1)];
         if (scheme === 'channel') {
           const c = core.channels.get(id);
-          if (!c) throw ariError(422, 'Event source not found');
+          if (!c) throw ariError(422, 'Event source was not found');
           fields.channel = channelJson(c);
         } else if (scheme === 'bridge') {
-          if (!core.bridges.has(id)) throw ariError(422, 'Event source not found');
+          const b = core.bridges.get(id);
+          if (!b) throw ariError(422, 'Event source was not found');
+          fields.bridge = bridgeJson(b);
+        } else if (scheme === 'endpoint') {
+          if (!core.endpoints.has(id)) throw ariError(422, 'Event source was not found');
+          fields.endpoint = endpointJson(id);
         } else throw ariError(400, 'Invalid event source URI scheme');
       }
       fields.userevent = (a.variables ?? {}) as Record<string, unknown>;

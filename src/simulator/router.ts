@@ -38,6 +38,7 @@ const selfValidating = new Set([
   'bridges.create',
   'asterisk.getGlobalVar',
   'asterisk.addLog',
+  'endpoints.sendMessage',
   'asterisk.setGlobalVar',
   'applications.subscribe',
   'applications.unsubscribe',

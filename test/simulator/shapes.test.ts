@@ -399,3 +399,47 @@ describe('simulator: resource_asterisk.c', () => {
     }
   });
 });
+
+describe('simulator: resource_events.c and resource_endpoints.c', () => {
+  let sim: Simulator;
+  let ev: Events;
+  beforeEach(async () => {
+    sim = await start({ clock: 'virtual' });
+    ev = await Events.open(sim);
+  });
+  afterEach(async () => {
+    ev.close();
+    await sim.close();
+  });
+
+  it('user events: Asterisk texts, and each source snapshot attached', async () => {
+    expect((await ari(sim, 'POST', '/events/user/ping')).body).to.deep.equal({
+      message: 'Missing parameter application',
+    });
+    expect(
+      (await ari(sim, 'POST', '/events/user/ping', { application: 'tongdai', source: 'channel:nope' })).body,
+    ).to.deep.equal({
+      message: 'Event source was not found',
+    });
+    await ari(sim, 'POST', '/bridges/ub');
+    const r = await ari(sim, 'POST', '/events/user/ping', {
+      application: 'tongdai',
+      source: 'bridge:ub,endpoint:PJSIP/agent1',
+    });
+    expect(r.status).to.equal(204);
+    await ev.waitType('ChannelUserevent');
+    const e = ev.of('ChannelUserevent')[0]!;
+    expect(e.eventname).to.equal('ping');
+    expect(e.bridge.id).to.equal('ub');
+    expect(e.endpoint).to.include({ technology: 'PJSIP', resource: 'agent1' });
+  });
+
+  it('sendMessage only refuses an empty "to"; anything else is 202', async () => {
+    expect((await ari(sim, 'PUT', '/endpoints/sendMessage', { from: 'x' })).body).to.deep.equal({
+      message: 'To must be specified',
+    });
+    expect((await ari(sim, 'PUT', '/endpoints/sendMessage', { to: 'nowhere', from: 'x' })).status).to.equal(
+      202,
+    );
+  });
+});
