@@ -397,7 +397,10 @@ export function channelHandlers(core: Core): HandlerTable {
         c.connected = { ...caller.caller };
         c.language = caller.language;
       }
-      runDial(core, c, t, Number(a.timeout ?? 0), () => undefined, caller);
+      // app_control_dial(): ast_call() plus ast_channel_publish_dial(NULL, ...): no "caller" in the
+      // Dial events, and no timeout unless one is given (0 rings until answered or hung up).
+      const timeout = Number(a.timeout ?? 0);
+      runDial(core, c, t, timeout > 0 ? timeout : -1, () => undefined);
       return noContent();
     },
     'channels.hangup': (a) => {

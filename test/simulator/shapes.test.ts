@@ -443,3 +443,27 @@ describe('simulator: resource_events.c and resource_endpoints.c', () => {
     );
   });
 });
+
+describe('simulator: POST /channels/{id}/dial', () => {
+  it('without a timeout the callee rings until answered or hung up (app_control_dial sets none)', async () => {
+    const sim = await start({ clock: 'virtual' });
+    const ev = await Events.open(sim);
+    try {
+      await sim.control.setEndpoint('PJSIP/agent5', { behaviour: 'noanswer' });
+      await ari(sim, 'POST', '/channels/create', {
+        endpoint: 'PJSIP/agent5',
+        app: 'tongdai',
+        channelId: 'd1',
+      });
+      await sim.control.advance(0);
+      await ev.waitType('StasisStart');
+      expect((await ari(sim, 'POST', '/channels/d1/dial')).status).to.equal(204);
+      await sim.control.advance(120000);
+      expect((await ari(sim, 'GET', '/channels/d1')).body.state).to.equal('Ringing');
+      expect(ev.of('Dial').every((d) => !('caller' in d))).to.equal(true);
+    } finally {
+      ev.close();
+      await sim.close();
+    }
+  });
+});
