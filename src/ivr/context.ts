@@ -109,8 +109,12 @@ export interface IvrContext {
   finish(): void;
 }
 
-/** A node at work: exec returns the branch taken; kill stops whatever it waits on (idempotent). */
+/**
+ * A node at work: exec returns the branch taken; kill stops whatever it waits on (idempotent).
+ * Nodes that wait on nothing (language, classify, hours) answer synchronously, so a busy event
+ * loop cannot slip other calls' work between two nodes of this one.
+ */
 export interface NodeTask {
-  exec(ctx: IvrContext): Promise<string>;
+  exec(ctx: IvrContext): string | Promise<string>;
   kill(): void;
 }

@@ -89,9 +89,20 @@ export function isHoliday(date: string, h: Holiday): boolean {
   return false;
 }
 
+/** The last day each schedule was asked about: calls of one day share the calendar work. */
+const lastDay = new WeakMap<HoursSpec, { date: string; holiday: boolean }>();
+
+function holidayOn(spec: HoursSpec, date: string): boolean {
+  const cached = lastDay.get(spec);
+  if (cached?.date === date) return cached.holiday;
+  const holiday = spec.holidays.some((h) => isHoliday(date, h));
+  lastDay.set(spec, { date, holiday });
+  return holiday;
+}
+
 export function hoursState(spec: HoursSpec, at: Date): HoursState {
   const local = localTime(at, spec.timeZone);
-  if (spec.holidays.some((h) => isHoliday(local.date, h))) return 'holiday';
+  if (holidayOn(spec, local.date)) return 'holiday';
   const spans = spec.weekly[local.weekday] ?? [];
   // "HH:MM" strings compare in time order, and "24:00" closes after "23:59".
   return spans.some(([open, close]) => local.time >= open && local.time < close) ? 'open' : 'closed';

@@ -113,6 +113,8 @@ export class IvrInterpreter {
     call.signal.addEventListener('abort', onHangup, { once: true });
     try {
       await call.answer();
+      // Node-to-node time is the interpreter's own: the answer's round trip is not part of it.
+      run.lastEnd = performance.now();
       await this.runFlow(run, flow, 0);
       if (!run.finished && !call.ended) await call.hangup('normal');
       return outcome(call.ended && !run.finished ? 'hungup' : 'completed');
@@ -164,7 +166,8 @@ export class IvrInterpreter {
       let branch: string;
       let failure: unknown;
       try {
-        branch = await task.exec(ctx);
+        const result = task.exec(ctx);
+        branch = typeof result === 'string' ? result : await result;
         if (branch === Stopped || (call.ended && !run.finished)) branch = 'hangup';
       } catch (err) {
         failure = err;

@@ -23,7 +23,7 @@ export abstract class NodeBase<N extends FlowNode> implements NodeTask {
     if (!this.controller.signal.aborted) this.controller.abort();
   }
 
-  abstract exec(ctx: IvrContext): Promise<string>;
+  abstract exec(ctx: IvrContext): string | Promise<string>;
 
   /**
    * Waits for work the node cannot cancel (a database read) only while the node lives: killed, it

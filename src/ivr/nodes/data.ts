@@ -4,9 +4,8 @@ import type { NodeOf } from '../schema.js';
 import { NodeBase, Stopped } from './base.js';
 
 export class HoursNode extends NodeBase<NodeOf<'hours'>> {
-  async exec(ctx: IvrContext): Promise<string> {
-    const state = hoursState(this.node, ctx.services.now());
-    return state;
+  exec(ctx: IvrContext): string {
+    return hoursState(this.node, ctx.services.now());
   }
 }
 

@@ -11,7 +11,7 @@ export class PlayNode extends NodeBase<NodeOf<'play'>> {
 }
 
 export class LanguageNode extends NodeBase<NodeOf<'language'>> {
-  async exec(ctx: IvrContext): Promise<string> {
+  exec(ctx: IvrContext): string {
     ctx.language = this.node.language;
     ctx.vars.set('language', this.node.language);
     ctx.note({ language: this.node.language });
@@ -20,7 +20,7 @@ export class LanguageNode extends NodeBase<NodeOf<'language'>> {
 }
 
 export class ClassifyNode extends NodeBase<NodeOf<'classify'>> {
-  async exec(ctx: IvrContext): Promise<string> {
+  exec(ctx: IvrContext): string {
     // Priority only rises during a call: a VIP found earlier keeps the higher one.
     const earned = ctx.vars.get('priority');
     const priority =
