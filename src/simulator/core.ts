@@ -274,6 +274,8 @@ export class Core {
     };
     this.channels.set(id, c);
     this.indexChannel(c, true);
+    // Nobody is subscribed to a channel that was just allocated: only subscribeAll apps hear of it.
+    this.emit('ChannelCreated', { channel: channelJson(c) }, {});
     if (init.endpoint) this.updateEndpointDevice(init.endpoint);
     return c;
   }

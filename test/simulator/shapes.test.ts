@@ -467,3 +467,22 @@ describe('simulator: POST /channels/{id}/dial', () => {
     }
   });
 });
+
+describe('simulator: subscribeAll', () => {
+  it('an app subscribed to everything hears ChannelCreated; others do not', async () => {
+    const sim = await start({ clock: 'virtual' });
+    const ev = await Events.open(sim);
+    const all = await Events.open(sim, 'watcher', '&subscribeAll=true');
+    try {
+      await sim.control.placeCall({ from: '1', to: '2' });
+      await all.waitType('ChannelCreated');
+      expect(all.of('ChannelCreated')[0]!.channel.state).to.equal('Ring');
+      await ev.waitType('StasisStart');
+      expect(ev.of('ChannelCreated')).to.have.length(0);
+    } finally {
+      ev.close();
+      all.close();
+      await sim.close();
+    }
+  });
+});
