@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
  * waiting; the follow-up dialer works through the pending ones).
  */
 export async function up(knex: Knex): Promise<void> {
+  // knex.raw reads "?" as a binding: "\\?" is a literal question mark (the optional region in language).
   await knex.raw(`
     CREATE TABLE customers (
       id         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -13,7 +14,7 @@ export async function up(knex: Knex): Promise<void> {
       name       text        NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
       tags       text[]      NOT NULL DEFAULT '{}',
       vip        boolean     NOT NULL DEFAULT false,
-      language   text        CHECK (language ~ '^[a-z]{2}(_[A-Z]{2})?$'),
+      language   text        CHECK (language ~ '^[a-z]{2}(_[A-Z]{2})\\?$'),
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
     );
