@@ -234,17 +234,19 @@ export function miscHandlers(core: Core): HandlerTable {
       if (name.length === 7) throw ariError(404, 'Device name is missing');
       const state = String(a.deviceState ?? '').toUpperCase();
       if (!DeviceStates.includes(state)) throw ariError(500, 'Unknown device');
-      const prev = core.deviceStates.get(name);
+      // ast_devstate_changed() publishes every update, changed or not.
       core.deviceStates.set(name, state);
-      if (prev !== state)
-        core.emit('DeviceStateChanged', { device_state: { name, state } }, { device: name });
+      core.emit('DeviceStateChanged', { device_state: { name, state } }, { device: name });
       return noContent();
     },
+    // stasis_app_device_state_delete(): a device never set is "Unknown device" (500); deleting
+    // announces UNKNOWN.
     'deviceStates.delete': (a) => {
       const name = a.deviceName as string;
       if (!name.toLowerCase().startsWith('stasis:')) throw ariError(409, 'Uncontrolled device specified');
       if (name.length === 7) throw ariError(404, 'Device name is missing');
-      core.deviceStates.delete(name);
+      if (!core.deviceStates.delete(name)) throw ariError(500, 'Unknown device');
+      core.emit('DeviceStateChanged', { device_state: { name, state: 'UNKNOWN' } }, { device: name });
       return noContent();
     },
     'mailboxes.list': () => ok([...core.mailboxes.entries()].map(([name, m]) => ({ name, ...m }))),

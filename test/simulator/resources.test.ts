@@ -94,6 +94,12 @@ describe('simulator: applications, endpoints, device states, asterisk, sounds', 
     ]);
     expect((await ari(sim, 'DELETE', '/deviceStates/Stasis:queue-1')).status).to.equal(204);
     expect((await ari(sim, 'GET', '/deviceStates/Stasis:queue-1')).body.state).to.equal('UNKNOWN');
+    await ev.waitType('DeviceStateChanged', 2);
+    expect(ev.of('DeviceStateChanged')[1]!.device_state.state).to.equal('UNKNOWN');
+    // stasis_app_device_state_delete(): a device that was never set cannot be cleared.
+    expect((await ari(sim, 'DELETE', '/deviceStates/Stasis:never')).body).to.deep.equal({
+      message: 'Unknown device',
+    });
   });
 
   it('asterisk info/ping/variables, sounds, mailboxes', async () => {
