@@ -252,18 +252,19 @@ export function miscHandlers(core: Core): HandlerTable {
     'mailboxes.list': () => ok([...core.mailboxes.entries()].map(([name, m]) => ({ name, ...m }))),
     'mailboxes.get': (a) => {
       const m = core.mailboxes.get(a.mailboxName as string);
-      if (!m) throw ariError(404, 'Mailbox not found');
+      // resource_mailboxes.c's wording, typo included.
+      if (!m) throw ariError(404, 'Mailbox is does not exist');
       return ok({ name: a.mailboxName, ...m });
     },
     'mailboxes.update': (a) => {
       core.mailboxes.set(a.mailboxName as string, {
-        old_messages: Number(a.oldMessages),
-        new_messages: Number(a.newMessages),
+        old_messages: Number(a.oldMessages ?? 0),
+        new_messages: Number(a.newMessages ?? 0),
       });
       return noContent();
     },
     'mailboxes.delete': (a) => {
-      if (!core.mailboxes.delete(a.mailboxName as string)) throw ariError(404, 'Mailbox not found');
+      if (!core.mailboxes.delete(a.mailboxName as string)) throw ariError(404, 'Mailbox does not exist');
       return noContent();
     },
     'sounds.list': (a) =>

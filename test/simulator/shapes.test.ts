@@ -486,3 +486,25 @@ describe('simulator: subscribeAll', () => {
     }
   });
 });
+
+describe('simulator: resource_mailboxes.c', () => {
+  it("missing mailboxes answer with Asterisk's two texts; update without counts sets zeros", async () => {
+    const sim = await start({ clock: 'virtual' });
+    try {
+      expect((await ari(sim, 'GET', '/mailboxes/nope')).body).to.deep.equal({
+        message: 'Mailbox is does not exist',
+      });
+      expect((await ari(sim, 'DELETE', '/mailboxes/nope')).body).to.deep.equal({
+        message: 'Mailbox does not exist',
+      });
+      expect((await ari(sim, 'PUT', '/mailboxes/100')).status).to.equal(204);
+      expect((await ari(sim, 'GET', '/mailboxes/100')).body).to.deep.equal({
+        name: '100',
+        old_messages: 0,
+        new_messages: 0,
+      });
+    } finally {
+      await sim.close();
+    }
+  });
+});
