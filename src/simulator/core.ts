@@ -21,6 +21,15 @@ export interface AppState {
   bridges: Map<string, number>;
   endpoints: Set<string>;
   devices: Set<string>;
+  /** PUT /applications/{app}/eventFilter: event types let through / held back (undefined = none). */
+  eventsAllowed?: { type: string }[];
+  eventsDisallowed?: { type: string }[];
+}
+
+/** stasis_app_event_allowed(): a disallowed type never passes; a non-empty allowed list must name it. */
+function eventAllowed(a: AppState, type: string): boolean {
+  if (a.eventsDisallowed?.some((f) => f.type === type)) return false;
+  return !a.eventsAllowed?.length || a.eventsAllowed.some((f) => f.type === type);
 }
 
 export type EndpointBehaviour = 'answer' | 'busy' | 'noanswer' | 'unavailable';
@@ -203,6 +212,7 @@ export class Core {
     let body: string | undefined;
     for (const a of this.apps.values()) {
       if (!a.sink || !this.wants(a, scope)) continue;
+      if ((a.eventsAllowed || a.eventsDisallowed) && !eventAllowed(a, type)) continue;
       body ??= this.serialize(type, fields);
       this.eventCount++;
       a.sink.send(`${body}"asterisk_id":"${this.asteriskId}","application":${JSON.stringify(a.name)}}`);

@@ -16,8 +16,8 @@ function appJson(core: Core, a: AppState): Record<string, unknown> {
     bridge_ids: [...a.bridges.keys()],
     endpoint_ids: [...a.endpoints],
     device_names: [...a.devices],
-    events_allowed: [],
-    events_disallowed: [],
+    events_allowed: a.eventsAllowed ?? [],
+    events_disallowed: a.eventsDisallowed ?? [],
   };
 }
 
@@ -285,7 +285,34 @@ export function miscHandlers(core: Core): HandlerTable {
       ok(appJson(core, parseSources(a.eventSource, a.applicationName as string, true))),
     'applications.unsubscribe': (a) =>
       ok(appJson(core, parseSources(a.eventSource, a.applicationName as string, false))),
-    'applications.filter': (a) => ok(appJson(core, application(a.applicationName as string))),
+    // app_event_filter_set(): the body is {"allowed": [{"type": ...}], "disallowed": [...]}; an empty
+    // object or no body clears both lists, a list whose entries lack "type" is refused.
+    'applications.filter': (a) => {
+      const app = application(a.applicationName as string);
+      const filter = a.filter as Record<string, unknown> | undefined;
+      for (const kind of ['allowed', 'disallowed'] as const) {
+        let list: unknown = filter;
+        if (filter && typeof filter === 'object' && !Array.isArray(filter)) {
+          if (!Object.keys(filter).length) list = undefined;
+          else if (!(kind in filter)) continue;
+          else list = filter[kind];
+        }
+        if (list !== undefined && list !== null) {
+          if (
+            !Array.isArray(list) ||
+            list.some(
+              (f) =>
+                !f || typeof (f as { type?: unknown }).type !== 'string' || !(f as { type: string }).type,
+            )
+          )
+            throw ariError(400, 'Invalid format definition');
+        }
+        const value = (list ?? undefined) as { type: string }[] | undefined;
+        if (kind === 'allowed') app.eventsAllowed = value;
+        else app.eventsDisallowed = value;
+      }
+      return ok(appJson(core, app));
+    },
     // ast_ari_events_user_event() and stasis_app_user_event(): each source's snapshot is attached.
     'events.userEvent': (a) => {
       if (!a.application) throw ariError(400, 'Missing parameter application');

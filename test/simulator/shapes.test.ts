@@ -508,3 +508,32 @@ describe('simulator: resource_mailboxes.c', () => {
     }
   });
 });
+
+describe('simulator: application event filters', () => {
+  it('allowed/disallowed event types filter what the app receives; an empty body clears them', async () => {
+    const sim = await start({ clock: 'virtual' });
+    const ev = await Events.open(sim);
+    try {
+      const bad = await ari(sim, 'PUT', '/applications/tongdai/eventFilter', undefined, { allowed: [{}] });
+      expect(bad.status).to.equal(400);
+      expect(bad.body).to.deep.equal({ message: 'Invalid format definition' });
+      const set = await ari(sim, 'PUT', '/applications/tongdai/eventFilter', undefined, {
+        disallowed: [{ type: 'ChannelDtmfReceived' }],
+      });
+      expect(set.body.events_disallowed).to.deep.equal([{ type: 'ChannelDtmfReceived' }]);
+      expect(set.body.events_allowed).to.deep.equal([]);
+      const { channelId } = await sim.control.placeCall({ from: '1', to: '2' });
+      await sim.control.sendDtmf(channelId, '5');
+      await ari(sim, 'POST', `/channels/${channelId}/answer`);
+      await ev.waitType('ChannelStateChange');
+      expect(ev.of('ChannelDtmfReceived')).to.have.length(0);
+      const cleared = await ari(sim, 'PUT', '/applications/tongdai/eventFilter', undefined, {});
+      expect(cleared.body.events_disallowed).to.deep.equal([]);
+      await sim.control.sendDtmf(channelId, '6');
+      await ev.waitType('ChannelDtmfReceived');
+    } finally {
+      ev.close();
+      await sim.close();
+    }
+  });
+});
