@@ -69,7 +69,11 @@ const crm = http.createServer((req, res) => {
   req.resume();
   req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"tier":"gold"}'));
 });
-await new Promise<void>((r) => crm.listen(8090, '127.0.0.1', () => r()));
+// The sample flow's CRM address; when the port is taken, billing callers take the fallback branch.
+await new Promise<void>((r) => {
+  crm.once('error', () => r());
+  crm.listen(8090, '127.0.0.1', () => r());
+});
 
 const errorLines: string[] = [];
 const logger = createLogger({
