@@ -1,8 +1,6 @@
 import type { IvrContext, NodeTask } from '../context.js';
 import type { FlowNode } from '../schema.js';
 
-export const DefaultPromptLanguage = 'en';
-
 /**
  * A node's task: one AbortController per visit. kill() aborts it (idempotent), which stops the
  * node's playback, digit wait, ringing or HTTP request; the interpreter kills every task when the
