@@ -527,18 +527,42 @@ export function channelHandlers(core: Core): HandlerTable {
       const c = core.channels.get(a.channelId as string);
       if (!c) throw ariError(404, 'Channel not found');
       if (c.kind === 'snoop' || c.kind === 'local') throw ariError(403, 'Unsupported channel type');
-      const secs = Math.max(0, Math.round((core.clock.now() - c.created) / 20));
+      // ast_rtp_instance_get_stats_all_json(): every statistic of an RTP instance, 20 ms packets.
+      const packets = Math.max(0, Math.round((core.clock.now() - c.created) / 20));
+      const jitter = { max: 0.002, min: 0, normdev: 0.0005, stdev: 0.0004 };
       return ok({
-        txcount: secs,
-        rxcount: secs,
+        txcount: packets,
+        rxcount: packets,
+        txjitter: 0.000125,
+        rxjitter: 0.000125,
+        remote_maxjitter: jitter.max,
+        remote_minjitter: jitter.min,
+        remote_normdevjitter: jitter.normdev,
+        remote_stdevjitter: jitter.stdev,
+        local_maxjitter: jitter.max,
+        local_minjitter: jitter.min,
+        local_normdevjitter: jitter.normdev,
+        local_stdevjitter: jitter.stdev,
         txploss: 0,
         rxploss: 0,
+        remote_maxrxploss: 0,
+        remote_minrxploss: 0,
+        remote_normdevrxploss: 0,
+        remote_stdevrxploss: 0,
+        local_maxrxploss: 0,
+        local_minrxploss: 0,
+        local_normdevrxploss: 0,
+        local_stdevrxploss: 0,
+        rtt: 0.01,
+        maxrtt: 0.012,
+        minrtt: 0.008,
+        normdevrtt: 0.001,
+        stdevrtt: 0.001,
         local_ssrc: 1,
         remote_ssrc: 2,
-        txoctetcount: secs * 160,
-        rxoctetcount: secs * 160,
+        txoctetcount: packets * 160,
+        rxoctetcount: packets * 160,
         channel_uniqueid: c.id,
-        rtt: 0.01,
       });
     },
     'channels.externalMedia': (a) => externalMedia(core, a),

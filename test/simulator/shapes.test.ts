@@ -537,3 +537,29 @@ describe('simulator: application event filters', () => {
     }
   });
 });
+
+describe('simulator: rtp_statistics', () => {
+  it('answers every RTPstat field for a PJSIP channel, 403 for a snoop', async () => {
+    const sim = await start({ clock: 'virtual' });
+    const ev = await Events.open(sim);
+    try {
+      const { channelId } = await sim.control.placeCall({ from: '1', to: '2' });
+      const r = await ari(sim, 'GET', `/channels/${channelId}/rtp_statistics`);
+      expect(r.status).to.equal(200);
+      expect(r.body).to.include.keys(
+        'txjitter',
+        'remote_maxjitter',
+        'local_stdevrxploss',
+        'maxrtt',
+        'channel_uniqueid',
+      );
+      const s = await ari(sim, 'POST', `/channels/${channelId}/snoop`, { app: 'tongdai', spy: 'in' });
+      expect((await ari(sim, 'GET', `/channels/${s.body.id}/rtp_statistics`)).body).to.deep.equal({
+        message: 'Unsupported channel type',
+      });
+    } finally {
+      ev.close();
+      await sim.close();
+    }
+  });
+});
