@@ -221,12 +221,10 @@ export class Bridges {
       },
       'bridges.play': (a) => this.play(a),
       'bridges.playWithId': (a) => this.play(a),
+      // ast_ari_bridges_record() has no negative-duration checks of its own: those reach
+      // stasis_app_control_record() and come back as EINVAL, 500 "Error parsing request".
       'bridges.record': (a) => {
         const b = this.get(a.bridgeId as string);
-        if (Number(a.maxDurationSeconds ?? 0) < 0)
-          throw ariError(400, 'max_duration_seconds cannot be negative');
-        if (Number(a.maxSilenceSeconds ?? 0) < 0)
-          throw ariError(400, 'max_silence_seconds cannot be negative');
         return this.media.record(`bridge:${b.id}`, a, b.recordings);
       },
     };

@@ -303,7 +303,8 @@ export class Media {
       throw ariError(422, 'specified format is unknown on this system');
     // stasis_app_control_record(): EINVAL (no name) is a 500; ast_safe_mkdir() refusing a directory
     // outside the recordings folder is EPERM, "Recording name invalid".
-    if (!name) throw ariError(500, 'Error parsing request');
+    if (!name || Number(a.maxDurationSeconds ?? 0) < 0 || Number(a.maxSilenceSeconds ?? 0) < 0)
+      throw ariError(500, 'Error parsing request');
     if (name.includes('/') && name.split('/').slice(0, -1).includes('..'))
       throw ariError(400, 'Recording name invalid');
     if ((ifExists === 'fail' && this.core.stored.has(name)) || this.core.liveRecordings.has(name))

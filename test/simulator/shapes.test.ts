@@ -563,3 +563,24 @@ describe('simulator: rtp_statistics', () => {
     }
   });
 });
+
+describe('simulator: bridge recordings', () => {
+  it('negative durations on a bridge recording are EINVAL from stasis_app_control_record: 500', async () => {
+    const sim = await start({ clock: 'virtual' });
+    try {
+      await ari(sim, 'POST', '/bridges/br');
+      const r = await ari(sim, 'POST', '/bridges/br/record', {
+        name: 'x',
+        format: 'wav',
+        maxDurationSeconds: -1,
+      });
+      expect(r.status).to.equal(500);
+      expect(r.body).to.deep.equal({ message: 'Error parsing request' });
+      expect((await ari(sim, 'POST', '/bridges/nope/record', { name: 'x', format: 'wav' })).status).to.equal(
+        404,
+      );
+    } finally {
+      await sim.close();
+    }
+  });
+});
