@@ -53,6 +53,14 @@ await ensureDatabase(dbUrl);
 const knex = createKnex(dbUrl, { poolMax: 2, logger: silentLogger() });
 const pool = new pg.Pool({ connectionString: dbUrl, max: 6 });
 
+// Connections handed to BullMQ stay open after its close(); kept here to end them.
+const connections: Redis[] = [];
+function connection(): Redis {
+  const c = redis.duplicate({ maxRetriesPerRequest: null });
+  connections.push(c);
+  return c;
+}
+
 async function deletePrefix(): Promise<void> {
   for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<
     string[]
@@ -115,7 +123,7 @@ try {
   await reset();
 
   // 2. The worker draining a backlog.
-  const queue = new Queue<RecordsJob>(RecordsQueueName, { connection: redis.duplicate(), prefix });
+  const queue = new Queue<RecordsJob>(RecordsQueueName, { connection: connection(), prefix });
   const jobs = [];
   for (let i = 0; i < records.length; i += jobSize) {
     jobs.push({
@@ -136,7 +144,7 @@ try {
     jobsInFlight: config.RECORDS_JOBS_IN_FLIGHT,
   };
   t0 = process.hrtime.bigint();
-  let consumer = startRecordsConsumer({ ...consumerOptions, connection: redis.duplicate() });
+  let consumer = startRecordsConsumer({ ...consumerOptions, connection: connection() });
   await waitForCalls(calls, queue);
   const drainSec = Number(process.hrtime.bigint() - t0) / 1e9;
   const stored = await rowCount();
@@ -146,7 +154,7 @@ try {
   await reset();
 
   // 3. End to end: hand-off and consumption at the same time.
-  consumer = startRecordsConsumer({ ...consumerOptions, connection: redis.duplicate() });
+  consumer = startRecordsConsumer({ ...consumerOptions, connection: connection() });
   t0 = process.hrtime.bigint();
   for (let i = 0; i < jobs.length; i += 100) await queue.addBulk(jobs.slice(i, i + 100));
   await waitForCalls(calls, queue);
@@ -172,6 +180,7 @@ try {
   console.log(JSON.stringify(result));
 } finally {
   await deletePrefix().catch(() => undefined);
+  for (const c of connections) c.disconnect();
   redis.disconnect();
   await pool.end();
   await knex.destroy();
