@@ -495,7 +495,10 @@ export function channelHandlers(core: Core): HandlerTable {
       if (!a.variable) throw ariError(400, 'Variable name is required');
       const c = core.channels.get(a.channelId as string);
       if (!c) throw ariError(404, 'Provided channel was not found');
-      const v = readVar(c, a.variable as string);
+      const name = a.variable as string;
+      const v = readVar(c, name);
+      // A name ending in ')' goes through ast_func_read2(): an unknown function is a 500.
+      if (v === undefined && name.endsWith(')')) throw ariError(500, 'Unable to read provided function');
       if (v === undefined) throw ariError(404, 'Provided variable was not found');
       return ok({ value: v });
     },

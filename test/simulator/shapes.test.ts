@@ -584,3 +584,21 @@ describe('simulator: bridge recordings', () => {
     }
   });
 });
+
+describe('simulator: channel variable reads', () => {
+  it('an unknown dialplan function is 500 Unable to read provided function; a missing variable 404', async () => {
+    const sim = await start({ clock: 'virtual' });
+    const ev = await Events.open(sim);
+    try {
+      const { channelId } = await sim.control.placeCall({ from: '1', to: '2' });
+      const get = async (variable: string) =>
+        (await ari(sim, 'GET', `/channels/${channelId}/variable`, { variable })).body;
+      expect(await get('NOPE(x)')).to.deep.equal({ message: 'Unable to read provided function' });
+      expect(await get('NOPE')).to.deep.equal({ message: 'Provided variable was not found' });
+      expect(await get('CALLERID(num)')).to.deep.equal({ value: '1' });
+    } finally {
+      ev.close();
+      await sim.close();
+    }
+  });
+});
