@@ -301,28 +301,34 @@ export class SimServer {
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const reject = (status: number, reason: string, message: string, extra: string[] = []): void => {
-      const text = JSON.stringify({ message });
+    const write = (status: number, reason: string, type: string, text: string, extra: string[]): void => {
       const head = [
         `HTTP/1.1 ${status} ${reason}`,
         `Server: Asterisk/${AsteriskVersion}`,
         ...extra,
-        'Content-Type: application/json',
+        `Content-Type: ${type}`,
         `Content-Length: ${Buffer.byteLength(text)}`,
         'Connection: close',
       ];
       socket.end(`${head.join('\r\n')}\r\n\r\n${text}`);
     };
+    const reject = (status: number, reason: string, message: string, extra: string[] = []): void =>
+      write(status, reason, 'application/json', JSON.stringify({ message }), extra);
+    // ari_websockets.c reports session errors with ast_http_error(): an HTML page.
+    const rejectHtml = (status: number, reason: string, text: string): void =>
+      write(status, reason, 'text/html', httpError(status, reason, text).raw!.toString(), []);
     if (url.pathname !== '/ari/events') return reject(404, 'Not Found', 'Resource not found');
     if (!this.authorized(req, [...url.searchParams]))
       return reject(401, 'Unauthorized', 'Authentication required', [
         'WWW-Authenticate: Basic realm="Asterisk REST Interface"',
       ]);
-    const apps = url.searchParams
-      .getAll('app')
-      .flatMap((s) => s.split(','))
-      .filter(Boolean);
-    if (!apps.length) return reject(400, 'Bad Request', "Missing param 'app'");
+    // websocket_attempted_cb(): the first "app" parameter, a comma-separated list; an empty name in
+    // it fails the registration.
+    const appParam = url.searchParams.get('app');
+    if (!appParam) return rejectHtml(400, 'Bad Request', 'HTTP request is missing param: [app]');
+    const apps = appParam.split(',').map((x) => x.trim());
+    if (apps.some((x) => !x))
+      return rejectHtml(500, 'Internal Server Error', 'Stasis app registration failed');
     const subscribeAll = ['yes', 'true', 'y', 't', '1', 'on'].includes(
       (url.searchParams.get('subscribeAll') ?? '').toLowerCase(),
     );

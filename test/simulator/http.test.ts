@@ -147,3 +147,51 @@ describe('simulator: the HTTP layer of res_ari.c', () => {
     expect(e.status).to.equal(426);
   });
 });
+
+describe('simulator: the events WebSocket handshake of ari_websockets.c', () => {
+  let sim: Simulator;
+  before(async () => {
+    sim = await start({ clock: 'virtual' });
+  });
+  after(async () => {
+    await sim.close();
+  });
+
+  const handshake = async (query: string) => {
+    const { request } = await import('node:http');
+    const u = new URL(`${sim.url}/ari/events${query}`);
+    return new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const req = request(u, {
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': Buffer.from('0123456789abcdef').toString('base64'),
+          Authorization: Auth,
+        },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body }),
+        );
+      });
+      req.on('upgrade', (res, socket) => {
+        socket.destroy();
+        resolve({ status: res.statusCode ?? 0, type: '', body: '' });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  };
+
+  it('no app is 400 "HTTP request is missing param: [app]" (HTML); an empty app name is 500', async () => {
+    const none = await handshake('');
+    expect(none.status).to.equal(400);
+    expect(none.type).to.equal('text/html');
+    expect(none.body).to.contain('HTTP request is missing param: [app]');
+    expect((await handshake('?app=a,,b')).status).to.equal(500);
+    expect((await handshake('?app=a,b')).status).to.equal(101);
+  });
+});
