@@ -136,11 +136,16 @@ describe('records: faults (private Redis and Postgres)', function () {
       }
     })();
     const atProduced = (n: number) => waitFor(`${n} calls handed off`, async () => produced >= n, 60_000, 20);
+    // Each kill lands on a worker that is mid-stream: it has written some calls and holds more.
+    const atStored = (n: number) =>
+      waitFor(`${n} calls stored`, async () => (await calls()) >= n, 60_000, 20);
 
     await atProduced(600);
+    await atStored(200);
     await killWorker();
     startWorker();
     await atProduced(1500);
+    await atStored(1000);
     await killWorker();
     startWorker();
     await atProduced(2200);
@@ -152,6 +157,7 @@ describe('records: faults (private Redis and Postgres)', function () {
     await new Promise((r) => setTimeout(r, 300));
     await pgServer.start();
     await atProduced(3800);
+    await atStored(3000);
     await killWorker();
     startWorker();
     await producer;
