@@ -13,6 +13,7 @@ import type { Reply } from './rest-types.js';
 import type { Router } from './router.js';
 import { apiDeclaration, resourceListing } from './spec/swagger.js';
 import { uriDecodeLegacy } from './uri.js';
+import { handleRestFrame } from './ws-requests.js';
 
 export interface RecordedRequest {
   method: string;
@@ -341,6 +342,11 @@ export class SimServer {
         },
       };
       for (const a of apps) this.core.attach(a, sink, subscribeAll);
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) return;
+        const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
+        sink.send(handleRestFrame(this.router, text, apps[0]!));
+      });
       ws.on('close', () => {
         this.sockets.delete(ws);
         for (const a of apps) this.core.detach(a, sink);

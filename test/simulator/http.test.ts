@@ -195,3 +195,52 @@ describe('simulator: the events WebSocket handshake of ari_websockets.c', () => 
     expect((await handshake('?app=a,b')).status).to.equal(101);
   });
 });
+
+describe('simulator: REST over the events WebSocket (ari_websocket_requests.c)', () => {
+  it('answers RESTRequest frames with RESTResponse events, errors included', async () => {
+    const sim = await start({ clock: 'virtual' });
+    const ev = await Events.open(sim);
+    try {
+      ev.ws.send(
+        JSON.stringify({ type: 'RESTRequest', request_id: 'r1', method: 'GET', uri: 'asterisk/ping' }),
+      );
+      ev.ws.send(
+        JSON.stringify({
+          type: 'RESTRequest',
+          request_id: 'r2',
+          transaction_id: 't2',
+          method: 'POST',
+          uri: 'bridges?bridgeId=wsb',
+          query_strings: [{ name: 'name', value: 'over-ws' }],
+        }),
+      );
+      ev.ws.send(
+        JSON.stringify({ type: 'RESTRequest', request_id: 'r3', method: 'GET', uri: 'channels/nope' }),
+      );
+      ev.ws.send(JSON.stringify({ type: 'Nope', request_id: 'r4' }));
+      ev.ws.send('{broken');
+      await ev.until((e) => e.filter((x) => x.type === 'RESTResponse').length >= 4, 'RESTResponses');
+      await ev.until(() => ev.malformed.length + ev.of('RESTResponse').length >= 5, 'five answers');
+      const [ping, bridge, missing, unknown, broken] = ev.of('RESTResponse');
+      expect(ping).to.include({
+        request_id: 'r1',
+        status_code: 200,
+        reason_phrase: 'OK',
+        uri: 'asterisk/ping',
+      });
+      expect(ping!.content_type).to.equal('application/json');
+      expect(JSON.parse(ping!.message_body as string).ping).to.equal('pong');
+      expect(ping!.application).to.equal('tongdai');
+      expect(bridge).to.include({ request_id: 'r2', transaction_id: 't2', status_code: 200, uri: 'bridges' });
+      expect(JSON.parse(bridge!.message_body as string)).to.include({ id: 'wsb', name: 'over-ws' });
+      expect(missing).to.include({ status_code: 404 });
+      expect(JSON.parse(missing!.message_body as string)).to.deep.equal({ message: 'Channel not found' });
+      expect(unknown).to.include({ status_code: 400, reason_phrase: 'Bad request' });
+      expect(JSON.parse(unknown!.message_body as string)).to.deep.equal({ message: 'Unknown request type.' });
+      expect(broken).to.include({ status_code: 400, reason_phrase: 'Failed to parse request message JSON' });
+    } finally {
+      ev.close();
+      await sim.close();
+    }
+  });
+});
