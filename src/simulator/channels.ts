@@ -656,7 +656,9 @@ export function placeCall(core: Core, o: PlaceCallOptions): { channelId: string;
     state: 'Ring',
     caller: { name: o.callerName ?? '', number: o.from },
     connected: { name: '', number: '' },
-    dialplan: { context: 'tongdai-inbound', exten: 's', priority: 2, app_name: '', app_data: '' },
+    // dialplan/extensions.conf: from-trunk does Goto(tongdai-inbound,${EXTEN},1), whose priority 1
+    // is Stasis(tongdai,inbound,${EXTEN}).
+    dialplan: { context: 'tongdai-inbound', exten: o.to || 's', priority: 1, app_name: '', app_data: '' },
     language: o.language ?? 'en',
     endpoint: 'PJSIP/trunk',
     kind: 'inbound',

@@ -602,3 +602,24 @@ describe('simulator: channel variable reads', () => {
     }
   });
 });
+
+describe('simulator: the sample dialplan', () => {
+  it('an inbound DID call is in tongdai-inbound,<DID>,1 running Stasis(tongdai,inbound,<DID>)', async () => {
+    const sim = await start({ clock: 'virtual' });
+    const ev = await Events.open(sim);
+    try {
+      await sim.control.placeCall({ from: '0901', to: '19001234' });
+      await ev.waitType('StasisStart');
+      expect(ev.of('StasisStart')[0]!.channel.dialplan).to.deep.equal({
+        context: 'tongdai-inbound',
+        exten: '19001234',
+        priority: 1,
+        app_name: 'Stasis',
+        app_data: 'tongdai,inbound,19001234',
+      });
+    } finally {
+      ev.close();
+      await sim.close();
+    }
+  });
+});
