@@ -131,6 +131,9 @@ export class Bridges {
   }
 
   destroy(b: SimBridge): void {
+    // ast_bridge_destroy() publishes BridgeDestroyed before the kicked channels' threads drop
+    // their apps' bridge subscriptions: an app with a channel in the bridge still hears it.
+    const subscribed = [...this.core.apps.values()].filter((a) => a.bridges.has(b.id)).map((a) => a.name);
     for (const id of [...b.channels]) {
       const c = this.core.channels.get(id);
       if (c) this.leave(b, c);
@@ -140,7 +143,7 @@ export class Bridges {
       const r = this.core.liveRecordings.get(name);
       if (r) this.media.stopRecording(r, 'done');
     }
-    this.core.emit('BridgeDestroyed', { bridge: bridgeJson(b) }, { bridge: b });
+    this.core.emit('BridgeDestroyed', { bridge: bridgeJson(b) }, { bridge: b, apps: subscribed });
     this.core.bridges.delete(b.id);
     for (const a of this.core.apps.values()) a.bridges.delete(b.id);
   }

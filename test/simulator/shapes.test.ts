@@ -623,3 +623,28 @@ describe('simulator: the sample dialplan', () => {
     }
   });
 });
+
+describe('simulator: bridge destruction', () => {
+  it("destroying a bridge with the app's channels in it: ChannelLeftBridge for each, then BridgeDestroyed", async () => {
+    const sim = await start({ clock: 'virtual' });
+    const ev = await Events.open(sim);
+    try {
+      const { channelId } = await sim.control.placeCall({ from: '1', to: '2' });
+      await ari(sim, 'POST', '/bridges/d1');
+      await ari(sim, 'POST', '/bridges/d1/addChannel', { channel: channelId });
+      await ari(sim, 'DELETE', '/bridges/d1');
+      await ev.waitType('BridgeDestroyed');
+      expect(ev.types((e) => e.type.includes('Bridge'))).to.deep.equal([
+        'ChannelEnteredBridge',
+        'ChannelLeftBridge',
+        'BridgeDestroyed',
+      ]);
+      await ari(sim, 'POST', '/bridges/d2');
+      await ari(sim, 'DELETE', '/bridges/d2');
+      expect(ev.of('BridgeDestroyed')).to.have.length(1);
+    } finally {
+      ev.close();
+      await sim.close();
+    }
+  });
+});
