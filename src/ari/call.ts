@@ -81,8 +81,9 @@ export class AriCall implements Call {
     if (this.endedWith) return;
     if (cause !== undefined) this.hangupCause ??= cause;
     this.endedWith = { cause: this.hangupCause };
-    this.controller.abort();
+    // Fail the waits first: a wait given call.signal must reject with CallHungUpError, not end "cancelled".
     failAll(this.pendings, this.channel.id, this.hangupCause);
+    this.controller.abort();
     this.digitConsumer = undefined;
     this.digitObservers.clear();
     for (const name of this.ownedRecordings) this.rt.recordings.delete(name);

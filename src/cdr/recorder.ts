@@ -132,7 +132,8 @@ export class CallRecorder {
       this.timelines.set(channelId, timeline);
     }
     timeline.add(event);
-    if (event.type === 'ChannelDestroyed') this.finish(channelId);
+    // Flows still unwinding from the hang-up add their last entries a few promise turns later.
+    if (event.type === 'ChannelDestroyed') setImmediate(() => this.finish(channelId));
   }
 
   private finish(channelId: string, fallbackEnd?: string): void {

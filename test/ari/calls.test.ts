@@ -218,3 +218,29 @@ describe('ari: inbound calls through the Call handle (simulator)', function () {
     expect(result).to.be.a('string');
   });
 });
+
+describe('ari: a wait given call.signal when the caller hangs up', function () {
+  let h: AriHarness;
+  beforeEach(async () => (h = await startAriHarness()));
+  afterEach(async () => h.close());
+
+  it('rejects with CallHungUpError rather than ending "cancelled"', async () => {
+    const outcome = new Promise<unknown>((resolve) =>
+      h.ari.onCall(async (call) => {
+        await call.answer();
+        resolve(
+          await call
+            .collectDigits({
+              maxDigits: 4,
+              firstDigitTimeoutMs: 60_000,
+              interDigitTimeoutMs: 60_000,
+              signal: call.signal,
+            })
+            .catch((e: unknown) => e),
+        );
+      }),
+    );
+    await h.sim.control.placeCall({ from: '+84901234567', to: '1900', hangupAfterMs: 200 });
+    expect(await outcome).to.be.instanceOf(CallHungUpError);
+  });
+});
