@@ -1,3 +1,4 @@
+import { isoTimestamp } from '../ari/ids.js';
 import type { AriChannel, AriEvent } from '../ari/model.js';
 import type { Logger } from '../log/index.js';
 import type { CallRecord } from './record.js';
@@ -11,6 +12,13 @@ export interface RecordSource {
   on(event: 'event' | 'originating' | 'localHangup' | 'lost', listener: (...args: any[]) => void): unknown;
   off(event: 'event' | 'originating' | 'localHangup' | 'lost', listener: (...args: any[]) => void): unknown;
 }
+
+/**
+ * After StasisEnd, how long to wait for ChannelDestroyed: legs we originated get it (their
+ * subscription outlives Stasis), a dialplan caller's app never does (Asterisk drops the subscription
+ * Stasis() took), so its record closes at StasisEnd plus this grace.
+ */
+export const DefaultDestroyedGraceMs = 1000;
 
 /** How long a leg we are originating waits for its first event before we forget it. */
 export const DefaultOriginatingTtlMs = 10 * 60_000;
@@ -48,6 +56,8 @@ export class CallRecorder {
     string,
     { direction: Direction; parentCallId?: string; to?: string; at: number }
   >();
+  /** Legs past StasisEnd waiting (briefly) for a ChannelDestroyed that may never come. */
+  private readonly closing = new Map<string, NodeJS.Timeout>();
   private readonly listeners: Array<
     ['event' | 'originating' | 'localHangup' | 'lost', (...a: any[]) => void]
   >;
@@ -56,6 +66,7 @@ export class CallRecorder {
     private readonly source: RecordSource,
     private readonly sink: (record: CallRecord) => void,
     private readonly logger: Logger,
+    private readonly destroyedGraceMs = DefaultDestroyedGraceMs,
   ) {
     this.listeners = [
       ['event', (event: AriEvent) => this.onEvent(event)],
@@ -81,6 +92,11 @@ export class CallRecorder {
 
   close(): void {
     for (const [name, fn] of this.listeners) this.source.off(name, fn);
+    for (const [channelId, timer] of this.closing) {
+      clearTimeout(timer);
+      this.finish(channelId);
+    }
+    this.closing.clear();
   }
 
   private onOriginating(o: {
@@ -132,8 +148,19 @@ export class CallRecorder {
       this.timelines.set(channelId, timeline);
     }
     timeline.add(event);
-    // Flows still unwinding from the hang-up add their last entries a few promise turns later.
-    if (event.type === 'ChannelDestroyed') setImmediate(() => this.finish(channelId));
+    if (event.type === 'ChannelDestroyed') {
+      clearTimeout(this.closing.get(channelId));
+      this.closing.delete(channelId);
+      // Flows still unwinding from the hang-up add their last entries a few promise turns later.
+      setImmediate(() => this.finish(channelId));
+    } else if (event.type === 'StasisEnd' && !this.closing.has(channelId)) {
+      const timer = setTimeout(() => {
+        this.closing.delete(channelId);
+        this.finish(channelId, isoTimestamp(event.timestamp));
+      }, this.destroyedGraceMs);
+      timer.unref();
+      this.closing.set(channelId, timer);
+    }
   }
 
   private finish(channelId: string, fallbackEnd?: string): void {

@@ -103,9 +103,14 @@ export class CallTimeline {
     this.masking = on;
   }
 
-  /** We asked Asterisk to hang up this channel (so the hang-up is ours, not the remote party's). */
-  noteLocalHangup(): void {
+  /**
+   * We asked Asterisk to hang up this channel (so the hang-up is ours, not the remote party's), with
+   * the Q.850 cause of the reason we gave: Asterisk reports it only in ChannelDestroyed, which a
+   * dialplan caller's app never receives.
+   */
+  noteLocalHangup(cause: number = LocalHangupCause): void {
     this.hangupRequest ??= { local: true };
+    this.record.hangupCause ??= cause;
   }
 
   /** A timeline entry a feature adds (IVR node, queue join...). */
@@ -214,6 +219,9 @@ export class CallTimeline {
         break;
       case 'ChannelHangupRequest':
         this.hangupRequest = { cause: event.cause, local: this.hangupRequest?.local ?? false };
+        // A hard request carries the far end's cause; ARI's own hang-ups are soft (cause 32, no meaning).
+        if (!event.soft && event.cause !== undefined && event.cause > 0 && event.cause <= 127)
+          this.record.hangupCause = event.cause;
         this.push({
           ...base,
           type: 'hangup_request',
@@ -265,8 +273,10 @@ export class CallTimeline {
     const ringSeconds = answeredAt ? seconds(ringFrom, answeredAt) : seconds(ringFrom, endedAt);
     const connected = answeredAt ? seconds(answeredAt, endedAt) : 0;
     const talkSeconds = Math.max(0, connected - this.record.holdSeconds - this.record.waitSeconds);
+    const cause = this.record.hangupCause;
     return {
       ...this.record,
+      hangupCauseText: this.record.hangupCauseText ?? (cause !== null ? (CauseText[cause] ?? null) : null),
       endedAt,
       ringSeconds: round(ringSeconds),
       talkSeconds: round(talkSeconds),
@@ -299,3 +309,20 @@ export class CallTimeline {
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Normal Clearing: the cause of a hang-up we asked for without a more specific reason. */
+const LocalHangupCause = 16;
+
+/** Asterisk's texts (ast_cause2str) for the causes a call most often ends with. */
+const CauseText: Record<number, string> = {
+  1: 'Unallocated (unassigned) number',
+  16: 'Normal Clearing',
+  17: 'User busy',
+  18: 'No user responding',
+  19: 'User alerting, no answer',
+  21: 'Call Rejected',
+  27: 'Destination out of order',
+  31: 'Normal, unspecified',
+  34: 'Circuit/channel congestion',
+  38: 'Network out of order',
+};

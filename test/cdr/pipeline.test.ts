@@ -211,3 +211,55 @@ describe('cdr: every call into Postgres through the outbox and BullMQ', function
     await queue.close();
   });
 });
+
+describe('cdr: recorder closes a leg at StasisEnd when no ChannelDestroyed follows', () => {
+  it('writes the record after the grace period from StasisEnd alone', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { CallRecorder } = await import('../../src/cdr/recorder.js');
+    const source = new EventEmitter();
+    const records: CallRecord[] = [];
+    const recorder = new CallRecorder(source, (r) => records.push(r), silentLogger(), 50);
+    const channel = {
+      id: '1795435200.77',
+      name: 'PJSIP/trunk-00000077',
+      state: 'Up',
+      caller: { name: '', number: '+989121234567' },
+      connected: { name: '', number: '' },
+      accountcode: '',
+      dialplan: {
+        context: 'tongdai-inbound',
+        exten: '+982188776655',
+        priority: 1,
+        app_name: 'Stasis',
+        app_data: 'tongdai,inbound,+982188776655',
+      },
+      creationtime: '2026-11-23T10:00:00.000+0000',
+      language: 'fa',
+    };
+    const base = { application: 'tongdai', channel };
+    source.emit('event', {
+      ...base,
+      type: 'StasisStart',
+      timestamp: '2026-11-23T10:00:00.100+0000',
+      args: ['inbound', '+982188776655'],
+    });
+    source.emit('event', {
+      ...base,
+      type: 'ChannelHangupRequest',
+      timestamp: '2026-11-23T10:00:30.000+0000',
+      cause: 16,
+    });
+    source.emit('event', { ...base, type: 'StasisEnd', timestamp: '2026-11-23T10:00:30.010+0000' });
+    expect(records).to.have.length(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(records).to.have.length(1);
+    expect(records[0]).to.include({
+      did: '+982188776655',
+      hangupCause: 16,
+      hangupBy: 'caller',
+      endedAt: '2026-11-23T10:00:30.010Z',
+    });
+    expect(recorder.open).to.equal(0);
+    recorder.close();
+  });
+});

@@ -152,3 +152,26 @@ describe('cdr/timeline: ARI events → call record', () => {
     expect(r.endedAt).to.equal(new Date(T0 + 40_000).toISOString());
   });
 });
+
+describe('cdr/timeline: a dialplan caller whose ChannelDestroyed never reaches the app', () => {
+  it('takes the cause from a hard hang-up request, or from our own hang-up', () => {
+    const remote = new CallTimeline({ channel: channel(), direction: 'inbound' });
+    remote.add(ev('StasisStart', 0));
+    remote.add(ev('ChannelStateChange', 1, { channel: channel({ state: 'Up' }) }));
+    remote.add(ev('ChannelHangupRequest', 9, { cause: 16 }));
+    remote.add(ev('StasisEnd', 9));
+    expect(remote.finish(at(9).replace('+0000', 'Z'))).to.include({
+      hangupCause: 16,
+      hangupCauseText: 'Normal Clearing',
+      hangupBy: 'caller',
+    });
+
+    const ours = new CallTimeline({ channel: channel(), direction: 'inbound' });
+    ours.add(ev('StasisStart', 0));
+    ours.add(ev('ChannelStateChange', 1, { channel: channel({ state: 'Up' }) }));
+    ours.noteLocalHangup();
+    ours.add(ev('ChannelHangupRequest', 3, { cause: 32, soft: true }));
+    ours.add(ev('StasisEnd', 3));
+    expect(ours.finish()).to.include({ hangupCause: 16, hangupBy: 'system' });
+  });
+});
