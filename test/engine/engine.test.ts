@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -11,16 +10,8 @@ import { startRecordsConsumer } from '../../src/records/index.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { capturingLogger, eventually } from '../helpers/ari.js';
 import { type TestDatabase, createTestDatabase } from '../helpers/db.js';
+import { freePort } from '../helpers/net.js';
 import { type TestRedis, createTestRedis } from '../helpers/redis.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('engine: the composition root against the simulator, Postgres and Redis', function () {
   this.timeout(60_000);
