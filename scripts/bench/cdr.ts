@@ -110,12 +110,19 @@ try {
 
   // 1. The ceiling: raw COPY of the same rows into the same partitioned tables (one stream).
   const parsed = records.map((r) => callRecordSchema.parse(r));
-  const callText = parsed.map(callLine).join('\n') + '\n';
-  const eventText = parsed.map((r) => r.events.map((e) => eventLine(r, e)).join('\n')).join('\n') + '\n';
+  // In slices: a million calls' events as one string would pass V8's longest string.
+  const CopySlice = 50_000;
+  const callTexts: string[] = [];
+  const eventTexts: string[] = [];
+  for (let i = 0; i < parsed.length; i += CopySlice) {
+    const part = parsed.slice(i, i + CopySlice);
+    callTexts.push(part.map(callLine).join('\n') + '\n');
+    eventTexts.push(part.map((r) => r.events.map((e) => eventLine(r, e)).join('\n')).join('\n') + '\n');
+  }
   const client = await pool.connect();
   let t0 = process.hrtime.bigint();
-  await copyIn(client, `calls (${CallColumns.join(', ')})`, callText);
-  await copyIn(client, `call_events (${EventColumns.join(', ')})`, eventText);
+  for (const text of callTexts) await copyIn(client, `calls (${CallColumns.join(', ')})`, text);
+  for (const text of eventTexts) await copyIn(client, `call_events (${EventColumns.join(', ')})`, text);
   const copySec = Number(process.hrtime.bigint() - t0) / 1e9;
   client.release();
   const copyCeilingRowsPerSec = Math.round(rows / copySec);
