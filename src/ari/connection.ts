@@ -8,8 +8,9 @@ import { AriCall, type CallRuntime } from './call.js';
 import { AriNotFoundError, AriUnauthorizedError, OriginateFailedError, isGone } from './errors.js';
 import { AriEventStream } from './event-stream.js';
 import type { AriBridge, AriChannel, AriEvent, PlaybackEvent, RecordingEvent } from './model.js';
-import type { Bridge, Call, OriginateOptions, Telephony } from './port.js';
-import { type AriRest, loadAriRest } from './rest.js';
+import type { Bridge, Call, OriginateOptions, StoredRecordings, Telephony } from './port.js';
+import { type AriRest, DefaultRestTimeoutMs, loadAriRest } from './rest.js';
+import { storedRecordings } from './stored.js';
 import { type OrphanPolicy, bridgeName, planResync } from './resync.js';
 
 export interface AriConnectionOptions {
@@ -71,6 +72,8 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
   private readonly expected = new Map<string, Expected>();
   private callHandler: ((call: Call) => void | Promise<void>) | undefined;
   private closed = false;
+  /** Recordings Asterisk stored (voicemail, call recordings). */
+  readonly stored: StoredRecordings;
 
   private constructor(
     readonly rest: AriRest,
@@ -78,6 +81,12 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
     private readonly options: AriConnectionOptions,
   ) {
     super();
+    this.stored = storedRecordings(rest, {
+      url: options.url,
+      user: options.user,
+      password: options.password,
+      timeoutMs: options.restTimeoutMs ?? DefaultRestTimeoutMs,
+    });
     stream.on('event', (event, receivedAt) => this.dispatch(event, receivedAt));
     stream.on('disconnected', () => this.emit('disconnected'));
     stream.on('reconnected', ({ downMs }) => void this.resync(downMs));

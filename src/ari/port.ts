@@ -127,6 +127,18 @@ export interface OriginateOptions {
   signal?: AbortSignal;
 }
 
+/** Recordings Asterisk has stored (GET/DELETE /recordings/stored/...): where recorded files live. */
+export interface StoredRecordings {
+  /** Name and format, or undefined when Asterisk has no such recording. */
+  get(name: string): Promise<{ name: string; format: string } | undefined>;
+  /** The file's bytes and content type (audio/wav...); rejects AriNotFoundError when missing. */
+  file(name: string): Promise<{ data: Buffer; contentType: string }>;
+  /** Copies to a new name (e.g. into an archive folder); rejects AriConflictError when it exists. */
+  copy(name: string, destination: string): Promise<void>;
+  /** Deletes; a recording already gone is not an error. */
+  delete(name: string): Promise<void>;
+}
+
 export interface Telephony {
   /** Called for every channel that enters our Stasis app on its own (inbound calls). */
   onCall(handler: (call: Call) => void | Promise<void>): void;
