@@ -14,28 +14,52 @@ export const DefaultResendAfterMs = 60_000;
 /** Rewrite the file once this many settled lines sit in it. */
 export const DefaultCompactAfter = 20_000;
 
-/** Where records go next (BullMQ); `jobId` makes a repeated hand-off of the same batch a no-op. */
-export type Enqueue = (records: CallRecord[], jobId: string) => Promise<void>;
-/** Which of these call ids Postgres holds (written, or dead-lettered with a reason). */
-export type Confirm = (records: Array<Pick<CallRecord, 'callId' | 'startedAt'>>) => Promise<Set<string>>;
+/** Where items go next (BullMQ); `jobId` makes a repeated hand-off of the same batch a no-op. */
+export type Enqueue<T = CallRecord> = (items: T[], jobId: string) => Promise<void>;
+/** Which of these items' keys Postgres holds (written, or dead-lettered with a reason). */
+export type Confirm<T = Pick<CallRecord, 'callId' | 'startedAt'>> = (items: T[]) => Promise<Set<string>>;
 
-interface Pending {
-  record: CallRecord;
+interface Pending<T> {
+  record: T;
   sentAt: number | undefined;
 }
 
+export interface OutboxOptions<T> {
+  dir: string;
+  /** One file per engine process name, so processes never share a file. */
+  name: string;
+  enqueue: Enqueue<T>;
+  confirm: Confirm<T>;
+  logger: Logger;
+  flushMs?: number;
+  batchMax?: number;
+  confirmEveryMs?: number;
+  resendAfterMs?: number;
+  compactAfter?: number;
+}
+
+/** What tells one outbox's items apart: the natural key, the job id of a batch, the file's suffix. */
+export interface OutboxShape<T> {
+  key(item: T): string;
+  jobId(items: T[]): string;
+  /** The file is `<name>.<suffix>.jsonl`. */
+  suffix: string;
+  /** Names the items in log lines ("records", "facts"). */
+  noun: string;
+}
+
 /**
- * The producer-side outbox: a record is appended to a local file and fsynced before it is handed
+ * The producer-side outbox: an item (a call record, a fact) is appended to a local file and fsynced before it is handed
  * to BullMQ, and stays there until Postgres has it. Redis (AOF everysec) can lose the last second of
  * jobs in a crash, and this process can die between "call ended" and "job added": on restart, or
  * after `resendAfterMs`, whatever Postgres does not hold is handed on again. The worker's
  * ON CONFLICT DO NOTHING on (call_id, started_at) makes a repeat harmless.
  *
- * File format: one JSON object per line, {"r": record} or {"a": [callId, ...]} (settled).
+ * File format: one JSON object per line, {"r": item} or {"a": [key, ...]} (settled).
  */
-export class RecordOutbox {
-  private readonly pending = new Map<string, Pending>();
-  private buffer: CallRecord[] = [];
+export class Outbox<T> {
+  private readonly pending = new Map<string, Pending<T>>();
+  private buffer: T[] = [];
   private file: FileHandle | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private confirmTimer: NodeJS.Timeout | undefined;
@@ -46,23 +70,12 @@ export class RecordOutbox {
   private closed = false;
 
   constructor(
-    private readonly options: {
-      dir: string;
-      /** One file per engine process name, so processes never share a file. */
-      name: string;
-      enqueue: Enqueue;
-      confirm: Confirm;
-      logger: Logger;
-      flushMs?: number;
-      batchMax?: number;
-      confirmEveryMs?: number;
-      resendAfterMs?: number;
-      compactAfter?: number;
-    },
+    private readonly options: OutboxOptions<T>,
+    private readonly shape: OutboxShape<T>,
   ) {}
 
   private get path(): string {
-    return join(this.options.dir, `${this.options.name}.outbox.jsonl`);
+    return join(this.options.dir, `${this.options.name}.${this.shape.suffix}.jsonl`);
   }
 
   /** Records written but not yet known to be in Postgres. */
@@ -83,8 +96,8 @@ export class RecordOutbox {
     for (const line of text.split('\n')) {
       if (!line) continue;
       try {
-        const entry = JSON.parse(line) as { r?: CallRecord; a?: string[] };
-        if (entry.r) this.pending.set(entry.r.callId, { record: entry.r, sentAt: undefined });
+        const entry = JSON.parse(line) as { r?: T; a?: string[] };
+        if (entry.r) this.pending.set(this.shape.key(entry.r), { record: entry.r, sentAt: undefined });
         for (const id of entry.a ?? []) this.pending.delete(id);
       } catch {
         torn++; // the last line of a crash: its record was never acknowledged to anyone
@@ -93,8 +106,8 @@ export class RecordOutbox {
     if (torn) this.options.logger.warn('outbox had unreadable lines, skipped', { lines: torn });
     await this.serial(() => this.compact());
     if (this.pending.size)
-      this.options.logger.info('outbox recovered records from a previous run', {
-        records: this.pending.size,
+      this.options.logger.info(`outbox recovered ${this.shape.noun} from a previous run`, {
+        [this.shape.noun]: this.pending.size,
       });
     this.confirmTimer = setInterval(
       () => void this.confirmAndResend(),
@@ -104,7 +117,7 @@ export class RecordOutbox {
     void this.confirmAndResend();
   }
 
-  add(record: CallRecord): void {
+  add(record: T): void {
     if (this.closed) throw new Error('outbox is closed');
     this.buffer.push(record);
     if (this.buffer.length >= (this.options.batchMax ?? DefaultBatchMax)) this.scheduleFlush(0);
@@ -142,24 +155,24 @@ export class RecordOutbox {
       this.scheduleFlush(1000);
       throw err;
     }
-    for (const record of batch) this.pending.set(record.callId, { record, sentAt: undefined });
+    for (const record of batch) this.pending.set(this.shape.key(record), { record, sentAt: undefined });
     await this.handOn(batch);
   }
 
-  private async handOn(records: CallRecord[]): Promise<void> {
+  private async handOn(records: T[]): Promise<void> {
     try {
-      await this.options.enqueue(records, recordsJobId(records));
+      await this.options.enqueue(records, this.shape.jobId(records));
       const now = Date.now();
       for (const r of records) {
-        const p = this.pending.get(r.callId);
+        const p = this.pending.get(this.shape.key(r));
         if (p) p.sentAt = now;
       }
       this.enqueueFailures = 0;
     } catch (err) {
       // Redis is down: the records are safe on disk; the confirm loop hands them on again.
       if (this.enqueueFailures++ % 50 === 0) {
-        this.options.logger.warn('records not handed to the queue yet, kept in the outbox', {
-          records: records.length,
+        this.options.logger.warn(`${this.shape.noun} not handed to the queue yet, kept in the outbox`, {
+          [this.shape.noun]: records.length,
           error: (err as Error).message,
         });
       }
@@ -183,9 +196,10 @@ export class RecordOutbox {
         return; // Postgres down: keep everything, ask again later
       }
       const settled: string[] = [];
-      const again: CallRecord[] = [];
+      const again: T[] = [];
       for (const p of chunk) {
-        if (held.has(p.record.callId)) settled.push(p.record.callId);
+        const key = this.shape.key(p.record);
+        if (held.has(key)) settled.push(key);
         else if (p.sentAt === undefined || now - p.sentAt > resendAfter) again.push(p.record);
       }
       if (settled.length) await this.serial(() => this.settle(settled));
@@ -197,11 +211,11 @@ export class RecordOutbox {
       await this.serial(() => this.compact());
   }
 
-  private async settle(callIds: string[]): Promise<void> {
-    for (const id of callIds) this.pending.delete(id);
+  private async settle(keys: string[]): Promise<void> {
+    for (const id of keys) this.pending.delete(id);
     this.file ??= await open(this.path, 'a');
-    await this.file.appendFile(JSON.stringify({ a: callIds }) + '\n');
-    this.settledLines += callIds.length;
+    await this.file.appendFile(JSON.stringify({ a: keys }) + '\n');
+    this.settledLines += keys.length;
   }
 
   /** Rewrites the file with only what is still pending (atomic rename). */
@@ -227,5 +241,12 @@ export class RecordOutbox {
     await this.serial(() => this.flush());
     await this.file?.close();
     this.file = undefined;
+  }
+}
+
+/** The call records' outbox: keyed by call id, in `<name>.outbox.jsonl`. */
+export class RecordOutbox extends Outbox<CallRecord> {
+  constructor(options: OutboxOptions<CallRecord>) {
+    super(options, { key: (r) => r.callId, jobId: recordsJobId, suffix: 'outbox', noun: 'records' });
   }
 }

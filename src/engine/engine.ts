@@ -5,6 +5,7 @@ import { AriConnection } from '../ari/index.js';
 import { type RecordsPipeline, startRecordsPipeline } from '../cdr/pipeline.js';
 import { assertNoEviction } from '../records/redis-policy.js';
 import { registerReportRoutes } from '../reports/routes.js';
+import { type FactsPipeline, startFactsPipeline } from '../facts/index.js';
 import type { Config } from '../config/index.js';
 import { createKnex, type Knex } from '../db/index.js';
 import type { Logger } from '../log/index.js';
@@ -15,6 +16,8 @@ import { welcomeFlow } from './welcome-flow.js';
 export interface Engine {
   server: http.Server;
   records: RecordsPipeline;
+  /** Typed rows (survey answers, queue/agent events) on their way to Postgres. */
+  facts: FactsPipeline;
   /** Resolves once the first connection to Asterisk is up (it retries until then). */
   ari: Promise<AriConnection>;
   close(): Promise<void>;
@@ -36,6 +39,23 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
   try {
     await redis.connect();
     await assertNoEviction(redis);
+  } catch (err) {
+    redis.disconnect();
+    await db.destroy();
+    throw err;
+  }
+
+  // Facts do not depend on Asterisk: features may emit them (an agent logs in) before ARI is up.
+  let facts: FactsPipeline;
+  try {
+    facts = await startFactsPipeline({
+      redis,
+      db,
+      prefix: config.REDIS_PREFIX,
+      dir: config.OUTBOX_DIR,
+      name: config.ENGINE_NAME,
+      logger,
+    });
   } catch (err) {
     redis.disconnect();
     await db.destroy();
@@ -112,12 +132,14 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
       return records;
     },
     ari,
+    facts,
     async close() {
       closing = true;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await connection?.close();
       await records?.close();
+      await facts.close();
       redis.disconnect();
       await db.destroy();
     },

@@ -8,6 +8,9 @@ export interface DeadLetter {
   reason: string;
   payload: unknown;
   jobId?: string | undefined;
+  /** Set for a fact (not a call record): its kind and id as received. */
+  factKind?: string | undefined;
+  factId?: string | undefined;
 }
 
 /**
@@ -34,18 +37,21 @@ export async function writeDeadLetters(db: Pool | PoolClient, letters: DeadLette
     const json = payloadJson(l.payload);
     return {
       fingerprint: createHash('sha256').update(json).digest('hex'),
-      call_id: callIdOf(l.payload),
+      call_id: l.factKind === undefined ? callIdOf(l.payload) : null,
       reason: l.reason.slice(0, 4000),
       error_code: l.code,
       job_id: l.jobId ?? null,
       payload: json,
+      fact_kind: l.factKind?.slice(0, 200) ?? null,
+      fact_id: l.factId?.slice(0, 200) ?? null,
     };
   });
   const result = await db.query(
-    `INSERT INTO call_record_dead_letters (fingerprint, call_id, reason, error_code, job_id, payload)
-     SELECT fingerprint, call_id, reason, error_code, job_id, payload::jsonb
+    `INSERT INTO call_record_dead_letters (fingerprint, call_id, reason, error_code, job_id, payload, fact_kind, fact_id)
+     SELECT fingerprint, call_id, reason, error_code, job_id, payload::jsonb, fact_kind, fact_id
        FROM jsonb_to_recordset($1::jsonb)
-         AS r(fingerprint text, call_id text, reason text, error_code text, job_id text, payload text)
+         AS r(fingerprint text, call_id text, reason text, error_code text, job_id text, payload text,
+              fact_kind text, fact_id text)
      ON CONFLICT (fingerprint) DO NOTHING`,
     [JSON.stringify(rows)],
   );

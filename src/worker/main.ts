@@ -8,6 +8,7 @@ import pg from 'pg';
 import { postgresCheck, redisCheck } from '../api/health.js';
 import { loadConfigOrExit } from '../config/index.js';
 import { createKnex } from '../db/index.js';
+import { startFactsConsumer } from '../facts/index.js';
 import { createLogger } from '../log/index.js';
 import {
   assertNoEviction,
@@ -57,6 +58,14 @@ const consumer = startRecordsConsumer({
   retentionMonths: config.RECORDS_RETENTION_MONTHS,
 });
 
+// Facts (survey answers, queue and agent events...) have their own queue and tables.
+const facts = startFactsConsumer({
+  connection: redis.duplicate({ maxRetriesPerRequest: null }),
+  prefix: config.REDIS_PREFIX,
+  pool,
+  logger,
+});
+
 async function maintain(): Promise<void> {
   try {
     const r = await maintainPartitions(pool, { retentionMonths: config.RECORDS_RETENTION_MONTHS });
@@ -92,7 +101,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info(`records worker stopping (${signal})`);
   clearInterval(maintenance);
   server.close();
-  await consumer.close(DefaultShutdownGraceMs);
+  await Promise.all([consumer.close(DefaultShutdownGraceMs), facts.close()]);
   await Promise.allSettled([pool.end(), knex.destroy()]);
   redis.disconnect();
   logger.info('records worker stopped');
