@@ -69,6 +69,15 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
 
   let connection: AriConnection | undefined;
   let closing = false;
+  let records: RecordsPipeline | undefined;
+  const outboxGauge = () => {
+    const pending = { records: records?.outbox.size ?? 0, facts: facts.outbox.size };
+    metrics.outboxPending.set({ outbox: 'records' }, pending.records);
+    metrics.outboxPending.set({ outbox: 'facts' }, pending.facts);
+    return pending;
+  };
+  const gaugeTimer = setInterval(outboxGauge, 5000);
+  gaugeTimer.unref();
   const { app } = createApi({
     config,
     logger,
@@ -83,13 +92,17 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
             : { ok: false, detail: connection ? 'events socket down, reconnecting' : 'not connected yet' },
         redis: redisCheck(redis),
         postgres: postgresCheck(db),
+        // Never unhealthy by itself (the outbox is what keeps records safe while Redis is away), but visible.
+        outbox: async () => {
+          const pending = outboxGauge();
+          return { ok: true, detail: `pending records ${pending.records}, facts ${pending.facts}` };
+        },
       },
     },
   });
   const server = await listen(app, config.HTTP_HOST, config.HTTP_PORT);
   logger.info('HTTP API listening', { host: config.HTTP_HOST, port: config.HTTP_PORT });
 
-  let records: RecordsPipeline | undefined;
   const ari = AriConnection.connect({
     url: config.ARI_URL,
     user: config.ARI_USER,
@@ -135,6 +148,7 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
     facts,
     async close() {
       closing = true;
+      clearInterval(gaugeTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       await connection?.close();

@@ -12,6 +12,8 @@ export interface EngineMetrics {
   ariBadEvents: Counter<'reason'>;
   ariRestLatency: Histogram<'operation' | 'outcome'>;
   ariResyncs: Counter<'action'>;
+  /** Items in the engine's outbox files not yet confirmed in Postgres (records, facts). */
+  outboxPending: Gauge<'outbox'>;
 }
 
 export function createMetrics(options: { defaults?: boolean } = {}): EngineMetrics {
@@ -52,6 +54,12 @@ export function createMetrics(options: { defaults?: boolean } = {}): EngineMetri
       name: 'tongdai_ari_resync_total',
       help: 'Channels and bridges handled by re-sync after a reconnect, by action (kept, adopted, hungup, dropped)',
       labelNames: ['action'],
+      registers: [registry],
+    }),
+    outboxPending: new Gauge({
+      name: 'tongdai_outbox_pending',
+      help: 'Items kept in the engine outbox until Postgres holds them (a growing value: Redis or the worker is down)',
+      labelNames: ['outbox'],
       registers: [registry],
     }),
   };

@@ -60,7 +60,8 @@ describe('engine: the composition root against the simulator, Postgres and Redis
     expect(ok.status).to.equal(200);
     const body = (await ok.json()) as { status: string; checks: Record<string, { ok: boolean }> };
     expect(body.status).to.equal('ok');
-    expect(Object.keys(body.checks).sort()).to.deep.equal(['ari', 'postgres', 'redis']);
+    expect(Object.keys(body.checks).sort()).to.deep.equal(['ari', 'outbox', 'postgres', 'redis']);
+    expect((body.checks.outbox as { detail?: string }).detail).to.match(/^pending records \d+, facts \d+$/);
     await sim.control.refuseConnections(60_000);
     await sim.control.dropWebSockets();
     await eventually(
