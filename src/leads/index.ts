@@ -1,0 +1,32 @@
+/**
+ * Leads for the outbound dialer: lists, CSV imports, E.164 numbers and their time zones, the
+ * do-not-call lists and consent. Tables: migrations/20261123007000_leads.ts; docs: docs/leads.md.
+ */
+export {
+  normalizeNumber,
+  splitE164,
+  timeZoneOfNumber,
+  timeZonesOfNumber,
+  type NormalizedNumber,
+} from './numbers.js';
+export { isTimeZone } from './zones.js';
+export {
+  checkDnc,
+  recordOptOut,
+  addToDnc,
+  removeFromDnc,
+  internalListId,
+  snapshotAgeDays,
+  type DncCheckOptions,
+  type DncDecision,
+  type OptOutMethod,
+} from './dnc.js';
+export {
+  consentFor,
+  addConsent,
+  revokeConsent,
+  ConsentScopes,
+  type ConsentScope,
+  type ConsentDecision,
+  type ConsentInput,
+} from './consent.js';
