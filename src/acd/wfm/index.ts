@@ -14,3 +14,4 @@ export { simulateQueue, type QueueSimulationInput, type QueueSimulationResult } 
 export { offeredFrom, trafficOf, type Offered } from './model.js';
 export { WfmInputError, MaxAgents, MaxTrafficErlangs } from './errors.js';
 export { seededRandom, exponential } from './rng.js';
+export { registerWfmRoutes } from './routes.js';
