@@ -62,7 +62,7 @@ describe('api: /api/v1/wfm', function () {
     };
     expect(r.p_abandon).to.be.within(0.04, 0.06);
     expect(r.service_level.offered).to.equal(r.answered_within_t);
-    expect(r.service_level.answered).to.be.above(r.service_level.offered);
+    expect(r.service_level.answered).to.be.above(r.service_level.offered!);
     expect(Object.keys(r.service_level)).to.have.members([
       'offered',
       'answered',
