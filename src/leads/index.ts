@@ -30,3 +30,44 @@ export {
   type ConsentDecision,
   type ConsentInput,
 } from './consent.js';
+export { registerLeadRoutes, type LeadRoutesOptions } from './routes.js';
+export {
+  startLeadImportWorker,
+  createLeadImportQueue,
+  enqueueImport,
+  importJobState,
+  LeadImportQueueName,
+  type LeadImportJob,
+  type LeadImportWorker,
+  type LeadImportWorkerOptions,
+} from './queue.js';
+export {
+  runImport,
+  ImportRefusedError,
+  leadImportOptions,
+  dncImportOptions,
+  type ImportProgress,
+  type ImportResult,
+  type LeadImportOptions,
+  type DncImportOptions,
+} from './importer.js';
+export {
+  CsvParser,
+  CsvFileError,
+  Decoder,
+  readCsvFile,
+  scanCsvFile,
+  type CsvRecord,
+  type Encoding,
+} from './csv.js';
+export {
+  resolveMapping,
+  suggestMapping,
+  toLead,
+  parseDateTime,
+  zonedTimeToUtc,
+  LeadFields,
+  type ColumnMapping,
+} from './mapping.js';
+export { createList, getList, listLists, startLeadImport, startDncImport } from './lists.js';
+export { storeUpload, DefaultMaxUploadBytes } from './uploads.js';
