@@ -162,6 +162,19 @@ describe('api: /api/v1/wfm', function () {
     expect(await issuesOf(tooBig)).to.deep.equal(['body.intervals.1.calls']);
   });
 
+  it('is documented in /openapi.json with its request schemas', async () => {
+    const res = await h.request('/openapi.json');
+    expect(res.status).to.equal(200);
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: any }> } }>>;
+    };
+    for (const path of ['erlang-c', 'erlang-a', 'staffing']) {
+      const op = doc.paths[`/api/v1/wfm/${path}`]?.post;
+      expect(op, path).to.not.equal(undefined);
+      expect(op!.requestBody!.content['application/json']!.schema.properties).to.have.property('aht_seconds');
+    }
+  });
+
   it('is for supervisors, analysts and admins only', async () => {
     const body = { calls: 720, aht_seconds: 240, agents: 55 };
     expect((await post('erlang-c', body, h.keys.agent)).status).to.equal(403);
