@@ -119,6 +119,7 @@ const latency: number[] = [];
 const overhead: number[] = [];
 const byType = new Map<string, number[]>();
 let visits = 0;
+let surveyAnswers = 0;
 let errorVisits = 0;
 let live = 0;
 let maxLive = 0;
@@ -130,6 +131,8 @@ const interpreter = new IvrInterpreter({
     agents,
     customers: { findByPhone: async () => undefined },
     callbacks: { request: async () => undefined },
+    followUps: { open: async (r) => ({ id: r.callId, created: true }) },
+    facts: { emit: () => void surveyAnswers++ },
     fetch: globalThis.fetch,
     now: () => OfficeOpen,
   },
@@ -172,6 +175,8 @@ await Promise.all(
         { atMs: 300, dtmf: String((i % 3) + 1) },
         { atMs: 7000, dtmf: purpose },
         ...(purpose === '3' ? [{ atMs: 9000, dtmf: '1234567#' }] : []),
+        // Survey keys typed ahead (CSAT 5, NPS 10, resolved): taken when the agent has hung up.
+        { atMs: 9500, dtmf: '5101' },
       ],
       hangupAfterMs: 60_000,
     });
@@ -205,6 +210,7 @@ const result = {
   hungup: outcomes.filter((o) => o.status === 'hungup').length,
   failed,
   nodeVisits: visits,
+  surveyAnswers,
   nodeLatencyP50Ms: round(percentile(latency, 50)),
   nodeLatencyP99Ms: round(percentile(latency, 99)),
   nodeLatencyMaxMs: round(Math.max(0, ...latency)),

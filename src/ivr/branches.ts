@@ -46,8 +46,20 @@ export function exitsOf(node: FlowNode): Exit[] {
     case 'http':
       return pick(node, 'next', 'fallback');
     case 'queue':
+      return pick(node, 'next', 'noAnswer', 'overflow');
     case 'endpoint':
       return pick(node, 'next', 'noAnswer');
+    case 'voicemail':
+      return pick(node, 'next', 'noMessage');
+    case 'survey':
+      return [
+        ...pick(node, 'next'),
+        {
+          branch: 'incomplete',
+          target: node.incomplete ?? node.next,
+          path: [node.incomplete ? 'incomplete' : 'next'],
+        },
+      ];
     case 'hangup':
       return [];
     default:
@@ -61,7 +73,15 @@ export function mediaOf(node: FlowNode): Array<{ uri: string; path: string[] }> 
   const add = (field: string, list: string[] | undefined) =>
     list?.forEach((uri, i) => out.push({ uri, path: [field, String(i)] }));
   const n = node as Record<string, unknown>;
-  for (const field of ['media', 'prompt', 'invalidPrompt', 'timeoutPrompt', 'holdMedia'])
+  for (const field of [
+    'media',
+    'prompt',
+    'invalidPrompt',
+    'timeoutPrompt',
+    'holdMedia',
+    'greeting',
+    'savedPrompt',
+  ])
     add(field, n[field] as string[] | undefined);
   return out;
 }

@@ -1,5 +1,10 @@
-import type { Call, Telephony } from '../ari/index.js';
+import type { QueueService } from '../acd/port.js';
+import type { Call, StoredRecordings, Telephony } from '../ari/index.js';
 import type { CallRecord } from '../cdr/record.js';
+import type { FactSink } from '../facts/fact.js';
+import type { FollowUpOpener } from '../followups/types.js';
+import type { SurveyDefinition } from '../surveys/schema.js';
+import type { VoicemailStore } from '../voicemail/types.js';
 import type { FlowDocument, FlowNode } from './schema.js';
 
 /** One version of one flow, as it serves calls. Immutable once loaded. */
@@ -12,6 +17,8 @@ export interface FlowVersion {
 /** The flows a call runs on: the versions active when the call started, whatever is loaded later. */
 export interface FlowSnapshot {
   get(flowId: string): FlowVersion | undefined;
+  /** Survey definitions loaded with the flows (flows/surveys/), kept for the call like its flows. */
+  survey?(surveyId: string): SurveyDefinition | undefined;
 }
 
 /** Who we know by phone number (a customers table, a CRM cache...). */
@@ -85,8 +92,18 @@ export interface IvrObserver {
 export interface IvrServices {
   telephony: Pick<Telephony, 'originate' | 'createBridge'>;
   agents: AgentPool;
+  /** The ACD: when present, queue nodes enter its queues instead of ringing the AgentPool. */
+  queues?: QueueService;
   customers?: CustomerDirectory;
   callbacks?: CallbackRequests;
+  /** Voicemail boxes and messages (voicemail node, ACD overflow to voicemail). */
+  voicemail?: VoicemailStore;
+  /** Asterisk's stored recordings: a message too short to keep is deleted there. */
+  recordings?: Pick<StoredRecordings, 'get' | 'delete'>;
+  /** Opens follow-ups: a voicemail left, a callback asked for, a complaint. */
+  followUps?: FollowUpOpener;
+  /** The records pipeline: survey answers become survey_responses rows. */
+  facts?: FactSink;
   fetch: typeof fetch;
   now(): Date;
 }
@@ -103,6 +120,8 @@ export interface IvrContext {
   maskDigits(on: boolean): void;
   /** Extra fields for this visit's call_events detail. */
   note(detail: Record<string, unknown>): void;
+  /** A survey definition of the call's snapshot. */
+  survey(surveyId: string): SurveyDefinition | undefined;
   /** Runs another flow of the call's snapshot, returning when it ends. */
   runFlow(flowId: string): Promise<void>;
   /** The flow (and the call) must stop after this node: a hang-up node ran. */

@@ -1,9 +1,16 @@
 import type { Knex } from 'knex';
+import type { QueueService } from '../acd/port.js';
 import { ApiError } from '../api/errors.js';
 import type { RouteModule } from '../api/index.js';
-import type { Call, Telephony } from '../ari/index.js';
+import type { Call, StoredRecordings, Telephony } from '../ari/index.js';
 import type { CallRecorder } from '../cdr/recorder.js';
+import type { FactSink } from '../facts/fact.js';
+import { registerFollowUpRoutes } from '../followups/routes.js';
+import { PgFollowUps } from '../followups/store.js';
 import type { Logger } from '../log/index.js';
+import { registerSurveyRoutes } from '../surveys/routes.js';
+import { registerVoicemailRoutes, type VoicemailRouteDeps } from '../voicemail/routes.js';
+import { PgVoicemailStore } from '../voicemail/store.js';
 import { LocalAgentPool } from './agents.js';
 import type { IvrObserver } from './context.js';
 import { PgCallbackRequests, PgCustomerDirectory } from './customers.js';
@@ -23,6 +30,12 @@ export interface IvrOptions {
   /** The flows folder (flow files and routing.yaml). */
   dir: string;
   defaultLanguage: string;
+  /** The records pipeline's sink: survey answers become survey_responses rows. */
+  facts?: FactSink;
+  /** The ACD: queue nodes enter its queues, and flows must name queues it has. */
+  queues?: QueueService;
+  /** Queues/teams an agent belongs to, so agents read those voicemail boxes too. */
+  memberships?: VoicemailRouteDeps['memberships'];
 }
 
 export interface IvrStart {
@@ -33,11 +46,16 @@ export interface IvrStart {
   recorder: CallRecorder;
   /** For a call whose DID maps to no flow (no routing file yet): the engine's minimal flow. */
   fallback(call: Call): Promise<void>;
+  /** Asterisk's stored recordings (AriConnection.stored): voicemail audio for the API. */
+  stored?: StoredRecordings;
 }
 
 export interface Ivr {
   registry: FlowRegistry;
   agents: LocalAgentPool;
+  voicemail: PgVoicemailStore;
+  followUps: PgFollowUps;
+  /** IVR flows, voicemail, follow-ups and surveys under /api/v1. */
   routes: RouteModule;
   /** Once Asterisk answers: learn its sounds, load the flows, take inbound calls. */
   start(deps: IvrStart): Promise<LoadReport>;
@@ -69,7 +87,10 @@ export function timelineObserver(recorder: CallRecorder): IvrObserver {
 /** The IVR feature, wired from its parts; the engine calls start() once ARI is up. */
 export function createIvr(options: IvrOptions): Ivr {
   let sounds: SoundCatalog | undefined;
+  let stored: StoredRecordings | undefined;
   const agents = new LocalAgentPool();
+  const voicemail = new PgVoicemailStore(options.db);
+  const followUps = new PgFollowUps(options.db);
   const registry = new FlowRegistry({
     store: new PgFlowVersionStore(options.db),
     dir: options.dir,
@@ -79,19 +100,51 @@ export function createIvr(options: IvrOptions): Ivr {
       return sounds;
     },
     onRouting: (r) => agents.setQueues(r.queues),
+    ...(options.queues ? { acd: options.queues } : {}),
+    boxes: async () => new Set(await voicemail.boxIds()),
+    syncBoxes: async (boxes) => {
+      for (const [boxId, b] of Object.entries(boxes))
+        await voicemail.putBox({
+          boxId,
+          name: b.name,
+          language: b.language,
+          greeting: b.greeting ?? null,
+          ownerType: b.owner.type,
+          ownerId: b.owner.id,
+          maxMessageSeconds: b.maxMessageSeconds,
+        });
+    },
   });
+  const routeModules: RouteModule[] = [
+    registerIvrRoutes(registry),
+    registerVoicemailRoutes({
+      store: voicemail,
+      recordings: () => stored,
+      ...(options.memberships ? { memberships: options.memberships } : {}),
+    }),
+    registerFollowUpRoutes(followUps),
+    registerSurveyRoutes(() => registry.surveys()),
+  ];
   return {
     registry,
     agents,
-    routes: registerIvrRoutes(registry),
+    voicemail,
+    followUps,
+    routes: (r) => routeModules.forEach((m) => m(r)),
     async start(deps) {
       sounds = soundCatalogFrom(await deps.listSounds());
+      stored = deps.stored;
       const interpreter = new IvrInterpreter({
         services: {
           telephony: deps.telephony,
           agents,
           customers: new PgCustomerDirectory(options.db),
           callbacks: new PgCallbackRequests(options.db),
+          voicemail,
+          followUps,
+          ...(deps.stored ? { recordings: deps.stored } : {}),
+          ...(options.facts ? { facts: options.facts } : {}),
+          ...(options.queues ? { queues: options.queues } : {}),
           fetch: globalThis.fetch,
           now: () => new Date(),
         },

@@ -225,6 +225,7 @@ export class IvrInterpreter {
       annotate: (fields: Annotations) => observer.annotate(run.call, fields),
       maskDigits: (on: boolean) => observer.maskDigits?.(run.call, on),
       note: (d) => Object.assign(detail, d),
+      survey: (surveyId: string) => run.snapshot.survey?.(surveyId),
       runFlow: async (flowId: string) => {
         const sub = run.snapshot.get(flowId);
         if (!sub) throw new FlowNotFoundError(flowId);

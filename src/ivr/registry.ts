@@ -1,11 +1,13 @@
 import type { Logger } from '../log/index.js';
+import { loadSurveyFolder } from '../surveys/load.js';
+import type { SurveyDefinition } from '../surveys/schema.js';
 import type { FlowSnapshot, FlowVersion } from './context.js';
 import { FlowValidationError, type FlowIssue } from './errors.js';
 import { routingDocument, type Routing } from './routing.js';
 import { flowDocument } from './schema.js';
 import type { SoundCatalog } from './sounds.js';
 import { canonicalJson, readFlowFolder, type FlowVersionStore, type StoredFlowVersion } from './store.js';
-import { joinPath, validateFlow, zodIssues } from './validate.js';
+import { joinPath, validateFlow, zodIssues, type FlowReferences } from './validate.js';
 
 export interface FlowRegistryOptions {
   store: FlowVersionStore;
@@ -16,6 +18,12 @@ export interface FlowRegistryOptions {
   dir?: string;
   /** Told about every accepted routing (the agent pool follows its queues). */
   onRouting?: (routing: Routing) => void;
+  /** The ACD: queue nodes must name its queues (instead of routing.yaml's). */
+  acd?: { has(queue: string): boolean };
+  /** Voicemail boxes that exist, read at each load and API change. */
+  boxes?: () => Promise<ReadonlySet<string>>;
+  /** Creates or updates the boxes routing.yaml declares, before the flows naming them are checked. */
+  syncBoxes?: (boxes: Routing['voicemailBoxes']) => Promise<void>;
 }
 
 export interface LoadReport {
@@ -36,6 +44,7 @@ export class FlowRegistry {
   private readonly active = new Map<string, ActiveFlow>();
   private current: FlowSnapshot = { get: () => undefined };
   private routingNow: Routing | undefined;
+  private readonly surveysNow = new Map<string, SurveyDefinition>();
   /** Loads and PUTs one at a time, so version numbers and snapshots never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -52,6 +61,9 @@ export class FlowRegistry {
   }
   flow(flowId: string): ActiveFlow | undefined {
     return this.active.get(flowId);
+  }
+  surveys(): SurveyDefinition[] {
+    return [...this.surveysNow.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
   versions(flowId: string): Promise<StoredFlowVersion[]> {
     return this.options.store.list(flowId);
@@ -97,7 +109,7 @@ export class FlowRegistry {
   ): Promise<ActiveFlow & { warnings: FlowIssue[] }> {
     return this.serial(async () => {
       const sounds = await this.options.sounds();
-      const r = validateFlow(document, this.refs(sounds, new Set()));
+      const r = validateFlow(document, { ...this.refs(sounds, new Set()), ...(await this.extraRefs()) });
       if (!r.ok) throw new FlowValidationError('api', r.errors);
       const stored = await this.options.store.append({
         flowId: r.flow.id,
@@ -119,6 +131,10 @@ export class FlowRegistry {
 
   private async loadFolder(dir: string, report: LoadReport): Promise<void> {
     const { routing, flows } = await readFlowFolder(dir);
+    // Surveys first: flows refer to them. A refused survey file keeps the version loaded before.
+    const surveyLoad = await loadSurveyFolder(dir, await this.options.sounds());
+    for (const s of surveyLoad.accepted) this.surveysNow.set(s.id, s);
+    report.refused.push(...surveyLoad.refused);
     let candidate: Routing | undefined;
     if (routing) {
       const parsed = routing.error ? undefined : routingDocument.safeParse(routing.content);
@@ -129,6 +145,8 @@ export class FlowRegistry {
           issues: parsed ? zodIssues(parsed.error) : [{ path: '', message: routing.error! }],
         });
     }
+    if (candidate && this.options.syncBoxes) await this.options.syncBoxes(candidate.voicemailBoxes);
+    const extra = await this.extraRefs();
     const queues = new Set(Object.keys((candidate ?? this.routingNow)?.queues ?? {}));
     const sounds = await this.options.sounds();
     const fromFiles = new Map((await this.options.store.latest('file')).map((v) => [v.flowId, v]));
@@ -142,7 +160,7 @@ export class FlowRegistry {
       for (const f of pending) {
         const issues = f.error
           ? [{ path: '', message: f.error }]
-          : this.check(f.content, f.name, ids, queues, sounds);
+          : this.check(f.content, f.name, ids, queues, sounds, extra);
         if (issues.length) {
           refused.set(f.source, issues);
           changed = true;
@@ -153,7 +171,9 @@ export class FlowRegistry {
     for (const [source, issues] of refused) report.refused.push({ source, issues });
 
     for (const f of pending) {
-      const r = validateFlow(f.content, this.refs(sounds, new Set(this.active.keys()), queues));
+      // Sub-flows may be later in this batch (intl.yaml calls service.yaml): all of it counts.
+      const batch = new Set([...this.active.keys(), ...pending.map((p) => p.name)]);
+      const r = validateFlow(f.content, { ...this.refs(sounds, batch, queues), ...extra });
       if (!r.ok) continue; // checked above
       if (r.warnings.length) report.warnings.push({ source: f.source, issues: r.warnings });
       const last = fromFiles.get(r.flow.id);
@@ -195,8 +215,9 @@ export class FlowRegistry {
     ids: ReadonlySet<string>,
     queues: ReadonlySet<string>,
     sounds: SoundCatalog,
+    extra: Partial<FlowReferences>,
   ): FlowIssue[] {
-    const r = validateFlow(content, { sounds, queues, flows: ids });
+    const r = validateFlow(content, { sounds, queues, flows: ids, ...extra });
     if (!r.ok) return r.errors;
     if (r.flow.id !== fileName)
       return [{ path: 'id', message: `"${r.flow.id}" is not the file name "${fileName}"` }];
@@ -211,6 +232,15 @@ export class FlowRegistry {
     };
   }
 
+  /** References beyond flows and sounds: the ACD's queues, voicemail boxes, loaded surveys. */
+  private async extraRefs(): Promise<Partial<FlowReferences>> {
+    return {
+      surveys: new Set(this.surveysNow.keys()),
+      ...(this.options.acd ? { acd: this.options.acd } : {}),
+      ...(this.options.boxes ? { boxes: await this.options.boxes() } : {}),
+    };
+  }
+
   private activate(v: StoredFlowVersion): ActiveFlow {
     const { flowId, document, ...meta } = v;
     const flow: ActiveFlow = Object.freeze({ ...meta, id: flowId, document });
@@ -221,7 +251,8 @@ export class FlowRegistry {
   /** A new snapshot object: calls holding the old one keep their versions. */
   private publish(): void {
     const frozen = new Map(this.active);
-    this.current = { get: (id) => frozen.get(id) };
+    const surveys = new Map(this.surveysNow);
+    this.current = { get: (id) => frozen.get(id), survey: (id) => surveys.get(id) };
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

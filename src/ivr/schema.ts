@@ -159,10 +159,17 @@ export const queueNode = z.object({
   type: z.literal('queue'),
   queue: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'a queue name'),
   priority: z.number().int().min(0).max(100).optional(),
-  holdMedia: media.optional().describe('Played to the caller while agents ring'),
+  /** Skills the caller needs (skill → minimum level), for skills-based ACD queues. */
+  skills: z
+    .record(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'a skill name'), z.number().int().min(1).max(100))
+    .optional(),
+  holdMedia: media.optional().describe('Played to the caller while agents ring (without the ACD)'),
   ...ring,
   next: next.describe('After the agent conversation ends'),
-  noAnswer: next,
+  noAnswer: next.describe('No agent: timeout, queue full, nobody logged in'),
+  overflow: next.describe(
+    'After the ACD overflowed the caller to voicemail, a callback or a flow (defaults to ending the call)',
+  ),
 });
 
 export const endpointNode = z.object({
@@ -181,6 +188,37 @@ export const callbackNode = z.object({
   next,
 });
 
+const boxId = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'a voicemail box id');
+
+export const voicemailNode = z.object({
+  ...base,
+  type: z.literal('voicemail'),
+  box: boxId,
+  greeting: media.optional().describe("Played before the beep instead of the box's greeting"),
+  beep: z.boolean().default(true),
+  maxSeconds: z
+    .number()
+    .int()
+    .min(5)
+    .max(3600)
+    .optional()
+    .describe("Longest message; the box's max_message_seconds when left out"),
+  maxSilenceSeconds: z.number().int().min(1).max(60).default(5),
+  /** A message shorter than this (or none) takes noMessage. */
+  minSeconds: z.number().min(0).max(10).default(1),
+  savedPrompt: media.default(['sound:vm-msgsaved']).describe('Played when the caller pressed # to end'),
+  next: next.describe('A message was saved'),
+  noMessage: next.describe('Nothing (or less than minSeconds) was recorded'),
+});
+
+export const surveyNode = z.object({
+  ...base,
+  type: z.literal('survey'),
+  survey: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'a survey id (flows/surveys/<id>.yaml)'),
+  next: next.describe('Every question answered'),
+  incomplete: next.describe('A question went unanswered after its retries (defaults to next)'),
+});
+
 export const subflowNode = z.object({ ...base, type: z.literal('subflow'), flow: flowId, next });
 
 export const hangupNode = z.object({
@@ -189,7 +227,7 @@ export const hangupNode = z.object({
   prompt: media.optional(),
 });
 
-/** Every node type; voicemail, survey and follow-ups join this union when they exist. */
+/** Every node type. */
 export const flowNode = z.discriminatedUnion('type', [
   playNode,
   menuNode,
@@ -202,6 +240,8 @@ export const flowNode = z.discriminatedUnion('type', [
   queueNode,
   endpointNode,
   callbackNode,
+  voicemailNode,
+  surveyNode,
   subflowNode,
   hangupNode,
 ]);

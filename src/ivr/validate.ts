@@ -7,8 +7,14 @@ import type { SoundCatalog } from './sounds.js';
 /** What a flow may refer to besides its own nodes. */
 export interface FlowReferences {
   sounds: SoundCatalog;
-  /** Queue names the routing configuration knows. */
+  /** Queue names the routing configuration knows (without the ACD). */
   queues: ReadonlySet<string>;
+  /** The ACD's queues: when given, queue names are checked with it instead of `queues`. */
+  acd?: { has(queue: string): boolean };
+  /** Voicemail boxes that exist; unchecked when not given. */
+  boxes?: ReadonlySet<string>;
+  /** Surveys loaded (flows/surveys/); unchecked when not given. */
+  surveys?: ReadonlySet<string>;
   /** Flow ids a sub-flow node may call (the document's own id is always allowed). */
   flows: ReadonlySet<string>;
 }
@@ -48,8 +54,12 @@ export function validateFlow(input: unknown, refs: FlowReferences): FlowValidati
       const sound = m.uri.slice('sound:'.length);
       if (!refs.sounds.has(sound)) errors.push({ path: at(id, ...m.path), message: `no sound "${sound}"` });
     }
-    if (node.type === 'queue' && !refs.queues.has(node.queue))
+    if (node.type === 'queue' && !(refs.acd ? refs.acd.has(node.queue) : refs.queues.has(node.queue)))
       errors.push({ path: at(id, 'queue'), message: `no queue "${node.queue}"` });
+    if (node.type === 'voicemail' && refs.boxes && !refs.boxes.has(node.box))
+      errors.push({ path: at(id, 'box'), message: `no voicemail box "${node.box}"` });
+    if (node.type === 'survey' && refs.surveys && !refs.surveys.has(node.survey))
+      errors.push({ path: at(id, 'survey'), message: `no survey "${node.survey}"` });
     if (node.type === 'subflow' && node.flow !== flow.id && !refs.flows.has(node.flow))
       errors.push({ path: at(id, 'flow'), message: `no flow "${node.flow}"` });
     if (node.type === 'menu' && node.repeatKey && node.options[node.repeatKey])

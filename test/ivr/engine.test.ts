@@ -112,16 +112,16 @@ describe('ivr: wired into the engine (FLOWS_DIR), call_events and ivr_node_stats
       items: Array<{ flow_id: string; version: number }>;
       routing: { default: string };
     };
-    expect(body.items.map((i) => i.flow_id)).to.deep.equal(['billing', 'main']);
+    expect(body.items.map((i) => i.flow_id)).to.deep.equal(['billing', 'intl', 'main', 'service']);
     expect(body.routing.default).to.equal('main');
 
-    const main = (await (await api('/api/v1/ivr/flows/main', 'supervisor')).json()) as {
+    const main = (await (await api('/api/v1/ivr/flows/service', 'supervisor')).json()) as {
       document: Record<string, any>;
     };
     const changed: Record<string, any> = { ...main.document, description: 'Shorter greeting' };
     expect(
       (
-        await api('/api/v1/ivr/flows/main', 'supervisor', {
+        await api('/api/v1/ivr/flows/service', 'supervisor', {
           method: 'PUT',
           body: JSON.stringify({ document: changed }),
         })
@@ -130,7 +130,7 @@ describe('ivr: wired into the engine (FLOWS_DIR), call_events and ivr_node_stats
 
     const bad = structuredClone(changed);
     bad.nodes.purpose_menu.options['1'] = 'nowhere';
-    const refused = await api('/api/v1/ivr/flows/main', 'admin', {
+    const refused = await api('/api/v1/ivr/flows/service', 'admin', {
       method: 'PUT',
       body: JSON.stringify({ document: bad }),
     });
@@ -143,19 +143,24 @@ describe('ivr: wired into the engine (FLOWS_DIR), call_events and ivr_node_stats
       { path: 'body.document.nodes.purpose_menu.options.1', message: 'no node "nowhere"' },
     ]);
 
-    const put = await api('/api/v1/ivr/flows/main', 'admin', {
+    const put = await api('/api/v1/ivr/flows/service', 'admin', {
       method: 'PUT',
       body: JSON.stringify({ document: changed, comment: 'shorter' }),
     });
     expect(put.status).to.equal(200);
-    expect(await put.json()).to.include({ flow_id: 'main', version: 2, source: 'api', comment: 'shorter' });
+    expect(await put.json()).to.include({
+      flow_id: 'service',
+      version: 2,
+      source: 'api',
+      comment: 'shorter',
+    });
 
-    const versions = (await (await api('/api/v1/ivr/flows/main/versions', 'analyst')).json()) as {
+    const versions = (await (await api('/api/v1/ivr/flows/service/versions', 'analyst')).json()) as {
       items: Array<{ version: number; changed_by: string }>;
     };
     expect(versions.items.map((v) => v.version)).to.deep.equal([2, 1]);
     expect(versions.items[0]!.changed_by).to.match(/^ivr-admin \(/);
-    const v1 = (await (await api('/api/v1/ivr/flows/main/versions/1', 'analyst')).json()) as {
+    const v1 = (await (await api('/api/v1/ivr/flows/service/versions/1', 'analyst')).json()) as {
       document: { description: string };
     };
     expect(v1.document.description).to.not.equal('Shorter greeting');

@@ -11,7 +11,8 @@ import type {
 import { IvrInterpreter, type CallOutcome } from '../../src/ivr/interpreter.js';
 import { soundCatalogFrom, type AriSoundEntry } from '../../src/ivr/sounds.js';
 import { validateFlow, type FlowReferences } from '../../src/ivr/validate.js';
-import { FlowRegistry } from '../../src/ivr/registry.js';
+import { FlowRegistry, type FlowRegistryOptions } from '../../src/ivr/registry.js';
+import type { SurveyDefinition } from '../../src/surveys/schema.js';
 import { MemoryFlowVersionStore } from '../../src/ivr/store.js';
 import { type AriHarness, eventually, startAriHarness } from '../helpers/ari.js';
 
@@ -24,9 +25,9 @@ export interface IvrHarness {
   refs: FlowReferences;
   services: IvrServices;
   /** Validates the documents (throws on errors) and serves calls with them, from `flowId`. */
-  serve(docs: unknown[], flowId: string): void;
+  serve(docs: unknown[], flowId: string, surveys?: SurveyDefinition[]): void;
   /** Serves a flows folder through a FlowRegistry, each call on the flow its DID maps to. */
-  serveFolder(dir: string): Promise<FlowRegistry>;
+  serveFolder(dir: string, options?: Partial<FlowRegistryOptions>): Promise<FlowRegistry>;
   /** Runs `action` once a call enters a node (hang up there, change an endpoint...). */
   onEnter(nodeId: string, action: (channelId: string) => void | Promise<void>): void;
   /** Places a call and resolves with its outcome once the flow has returned. */
@@ -87,7 +88,7 @@ export async function startIvrHarness(extra: Partial<IvrServices> = {}): Promise
     agents,
     refs,
     services,
-    serve(docs, flowId) {
+    serve(docs, flowId, surveys = []) {
       const flows = new Map<string, FlowVersion>();
       const ids = new Set(docs.map((d) => (d as { id: string }).id));
       for (const doc of docs) {
@@ -95,18 +96,22 @@ export async function startIvrHarness(extra: Partial<IvrServices> = {}): Promise
         if (!r.ok) throw new Error(`flow refused: ${JSON.stringify(r.errors)}`);
         flows.set(r.flow.id, { id: r.flow.id, version: 1, document: r.flow });
       }
-      const snapshot: FlowSnapshot = { get: (id) => flows.get(id) };
+      const snapshot: FlowSnapshot = {
+        get: (id) => flows.get(id),
+        survey: (id) => surveys.find((s) => s.id === id),
+      };
       h.ari.onCall(async (call: Call) => {
         outcomes.set(call.channelId, await interpreter.run(call, snapshot, flowId));
       });
     },
-    async serveFolder(dir) {
+    async serveFolder(dir, options = {}) {
       const registry = new FlowRegistry({
         store: new MemoryFlowVersionStore(),
         dir,
         logger: h.ari.logger,
         sounds: async () => refs.sounds,
         onRouting: (r) => agents.setQueues(r.queues),
+        ...options,
       });
       const report = await registry.load();
       if (report.refused.length) throw new Error(`flows refused: ${JSON.stringify(report.refused)}`);

@@ -36,7 +36,15 @@ describe('ivr: flow registry (files, versions, refusals, snapshots)', () => {
     const r = registry(new MemoryFlowVersionStore(), dir);
     const report = await r.load();
     expect(report.refused).to.deep.equal([]);
-    expect(report.accepted.map((a) => a.flowId).sort()).to.deep.equal(['billing', 'main']);
+    expect(report.accepted.map((a) => a.flowId).sort()).to.deep.equal(['billing', 'intl', 'main', 'service']);
+    expect(r.flowForDid('+982188776655')).to.equal('intl');
+    expect(r.surveys().map((s) => s.id)).to.deep.equal(['post_call']);
+    expect(
+      r
+        .snapshot()
+        .survey?.('post_call')
+        ?.questions.map((q) => q.type),
+    ).to.deep.equal(['csat', 'nps', 'yes_no']);
     expect(r.flowForDid('+842838220000')).to.equal('main');
     expect(r.flowForDid('+19999')).to.equal('main');
     expect(r.routing?.queues.sales).to.deep.equal(['PJSIP/agent1', 'PJSIP/agent2']);
@@ -47,7 +55,7 @@ describe('ivr: flow registry (files, versions, refusals, snapshots)', () => {
     const r = registry(new MemoryFlowVersionStore(), dir);
     await r.load();
     const before = r.snapshot();
-    expect((await r.load()).unchanged.sort()).to.deep.equal(['billing', 'main']);
+    expect((await r.load()).unchanged.sort()).to.deep.equal(['billing', 'intl', 'main', 'service']);
     const file = path.join(dir, 'main.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('vipPriority: 90', 'vipPriority: 95'));
     const report = await r.load();
@@ -59,14 +67,15 @@ describe('ivr: flow registry (files, versions, refusals, snapshots)', () => {
   it('a bad file is refused with its path and reason; the previous version keeps serving', async () => {
     const r = registry(new MemoryFlowVersionStore(), dir);
     await r.load();
-    const file = path.join(dir, 'main.yaml');
+    const file = path.join(dir, 'service.yaml');
     const text = await readFile(file, 'utf8');
     await writeFile(
       file,
       text
         .replace("'1': sales,", "'1': salez,")
         .replace('queue: support', 'queue: marketing')
-        .replace('media: sound:thank-you-for-calling', 'media: sound:no-such-prompt'),
+        .replace('survey: post_call', 'survey: exit_poll')
+        .replace('prompt: [sound:queue-periodic-announce', 'prompt: [sound:no-such-prompt'),
     );
     const report = await r.load();
     expect(report.refused).to.have.length(1);
@@ -74,10 +83,12 @@ describe('ivr: flow registry (files, versions, refusals, snapshots)', () => {
     expect(report.refused[0]!.issues).to.deep.include.members([
       { path: 'nodes.purpose_menu.options.1', message: 'no node "salez"' },
       { path: 'nodes.queue_support.queue', message: 'no queue "marketing"' },
-      { path: 'nodes.thanks.media.0', message: 'no sound "no-such-prompt"' },
+      { path: 'nodes.busy.prompt.0', message: 'no sound "no-such-prompt"' },
+      { path: 'nodes.survey.survey', message: 'no survey "exit_poll"' },
     ]);
-    expect(r.snapshot().get('main')?.version).to.equal(1);
+    expect(r.snapshot().get('service')?.version).to.equal(1);
     const logged = lines.filter((l) => l.includes('IVR flow refused') && l.includes(file));
+    expect(logged.join('')).to.include('nodes.survey.survey');
     expect(logged.join('')).to.include('nodes.purpose_menu.options.1');
   });
 
@@ -92,7 +103,7 @@ describe('ivr: flow registry (files, versions, refusals, snapshots)', () => {
     const routing = path.join(dir, 'routing.yaml');
     await writeFile(
       routing,
-      (await readFile(routing, 'utf8')).replace("'+442071234567': main", "'+442071234567': nope"),
+      (await readFile(routing, 'utf8')).replace("'+442071234567': intl", "'+442071234567': nope"),
     );
     const report = await r.load();
     const bySource = Object.fromEntries(report.refused.map((x) => [path.basename(x.source), x.issues]));
@@ -103,7 +114,7 @@ describe('ivr: flow registry (files, versions, refusals, snapshots)', () => {
     expect(bySource['routing.yaml']).to.deep.equal([
       { path: 'dids.+442071234567', message: 'no flow "nope"' },
     ]);
-    expect(r.flowForDid('+442071234567')).to.equal('main');
+    expect(r.flowForDid('+442071234567')).to.equal('intl');
   });
 
   it('a flow calling a refused sub-flow is refused too', async () => {
@@ -113,14 +124,52 @@ describe('ivr: flow registry (files, versions, refusals, snapshots)', () => {
     );
     const r = registry(new MemoryFlowVersionStore(), dir);
     const report = await r.load();
-    // With main refused, the routing file names a flow that does not exist: refused as well.
+    // service calls billing, main and intl call service: all refused; then the routing file names
+    // flows that do not exist, so it is refused as well.
     expect(report.refused.map((x) => path.basename(x.source)).sort()).to.deep.equal([
       'billing.yaml',
+      'intl.yaml',
       'main.yaml',
       'routing.yaml',
+      'service.yaml',
+    ]);
+    expect(report.refused.find((x) => x.source.endsWith('service.yaml'))!.issues).to.deep.equal([
+      { path: 'nodes.billing_account.flow', message: 'no flow "billing"' },
     ]);
     expect(report.refused.find((x) => x.source.endsWith('main.yaml'))!.issues).to.deep.equal([
-      { path: 'nodes.billing_account.flow', message: 'no flow "billing"' },
+      { path: 'nodes.service.flow', message: 'no flow "service"' },
+    ]);
+  });
+
+  it('surveys: a bad survey file is refused with its paths (the loaded one keeps serving); a flow naming a missing survey is refused', async () => {
+    const r = registry(new MemoryFlowVersionStore(), dir);
+    await r.load();
+    const file = path.join(dir, 'surveys', 'post_call.yaml');
+    const text = await readFile(file, 'utf8');
+    await writeFile(
+      file,
+      text
+        .replace('type: nps', 'type: stars')
+        .replace('timeoutPrompt: sound:please-try-again', 'timeoutPrompt: sound:nope'),
+    );
+    await writeFile(path.join(dir, 'surveys', 'exit.yaml'), 'id: exit_poll\nquestions: []\n');
+    const report = await r.load();
+    const bySource = Object.fromEntries(report.refused.map((x) => [path.basename(x.source), x.issues]));
+    expect(bySource['post_call.yaml']!.map((i) => i.path)).to.deep.equal(['questions.1.type']);
+    expect(bySource['exit.yaml']!.map((i) => i.path)).to.deep.equal(['questions']);
+    expect(r.snapshot().survey?.('post_call')?.questions[1]!.type).to.equal('nps');
+
+    await writeFile(file, text.replace('timeoutPrompt: sound:please-try-again', 'timeoutPrompt: sound:nope'));
+    const sounds = await r.load();
+    expect(sounds.refused.find((x) => x.source === file)!.issues).to.deep.equal([
+      { path: 'timeoutPrompt.0', message: 'no sound "nope"' },
+    ]);
+
+    await rm(path.join(dir, 'surveys'), { recursive: true });
+    const fresh = registry(new MemoryFlowVersionStore(), dir);
+    const without = await fresh.load();
+    expect(without.refused.find((x) => x.source.endsWith('service.yaml'))!.issues).to.deep.equal([
+      { path: 'nodes.survey.survey', message: 'no survey "post_call"' },
     ]);
   });
 
@@ -150,7 +199,7 @@ describe('ivr: flow registry (files, versions, refusals, snapshots)', () => {
       const again = registry(new PgFlowVersionStore(db.knex), dir);
       const report = await again.load();
       // The file did not change since version 1, so the API's version 2 stays active.
-      expect(report.unchanged.sort()).to.deep.equal(['billing', 'main']);
+      expect(report.unchanged.sort()).to.deep.equal(['billing', 'intl', 'main', 'service']);
       expect(again.snapshot().get('main')?.version).to.equal(2);
       expect(again.snapshot().get('main')?.document.description).to.equal('changed over the API');
     });

@@ -23,6 +23,7 @@ describe('ivr: reload while calls are up', function () {
 
   it('a call finishes on the version it started with (sub-flows too); the next call takes the new one', async () => {
     const registry = await x.serveFolder('flows');
+    x.onEnter('survey', (id) => x.h.sim.control.sendDtmf(id, '5101'));
     const first = x.h.sim.control.placeCall({
       from: '+84901234567',
       to: '+842838220000',
@@ -44,7 +45,7 @@ describe('ivr: reload while calls are up', function () {
     await eventually(() => x.outcomes.get(channelId), 'first call done', 30_000);
     const firstVisits = x.visits.filter((v) => v.channelId === channelId);
     expect(new Set(firstVisits.map((v) => `${v.flowId}@${v.version}`))).to.deep.equal(
-      new Set(['main@1', 'billing@1']),
+      new Set(['main@1', 'service@1', 'billing@1']),
     );
     expect(firstVisits.map((v) => v.nodeId)).to.include('account');
 
@@ -55,7 +56,7 @@ describe('ivr: reload while calls are up', function () {
     });
     const secondVisits = x.visits.filter((v) => v.channelId === second.channelId);
     expect(new Set(secondVisits.map((v) => `${v.flowId}@${v.version}`))).to.deep.equal(
-      new Set(['main@2', 'billing@2']),
+      new Set(['main@2', 'service@1', 'billing@2']),
     );
     expect(secondVisits.map((v) => v.nodeId)).to.not.include('account');
   });

@@ -73,7 +73,7 @@ describe('ivr: flow schema and cross-references', () => {
   it('reports shape errors with their path (zod) and refuses unknown node types', () => {
     const doc: any = good();
     doc.nodes.menu_main.options = { '12': 'sales' };
-    doc.nodes.sales.type = 'voicemail';
+    doc.nodes.sales.type = 'fax';
     doc.nodes.bye.prompt = 'http://example.com/x.wav';
     const r = validateFlow(doc, refs);
     if (r.ok) throw new Error('accepted');

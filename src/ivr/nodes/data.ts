@@ -117,6 +117,7 @@ export class CallbackNode extends NodeBase<NodeOf<'callback'>> {
         purpose: ctx.vars.get('purpose') ?? null,
         priority: priority ? Number(priority) : null,
       });
+      await ctx.services.followUps?.open({ type: 'callback', callId: ctx.call.callId, customerPhone: phone });
       ctx.annotate({ disposition: 'callback_requested' });
     } else {
       ctx.call.log.warn('callback request not stored: no caller number or no store', { node: ctx.nodeId });

@@ -4,6 +4,8 @@ import { CallbackNode, HoursNode, HttpNode, LookupNode } from './data.js';
 import { CollectNode, MenuNode } from './input.js';
 import { ClassifyNode, HangupNode, LanguageNode, PlayNode, SubflowNode } from './prompts.js';
 import { EndpointNode, QueueNode } from './route.js';
+import { SurveyNode } from './survey.js';
+import { VoicemailNode } from './voicemail.js';
 
 /**
  * The one factory from a validated node to its task. A new node type (voicemail, survey,
@@ -33,6 +35,10 @@ export function createNodeTask(node: FlowNode): NodeTask {
       return new EndpointNode(node);
     case 'callback':
       return new CallbackNode(node);
+    case 'voicemail':
+      return new VoicemailNode(node);
+    case 'survey':
+      return new SurveyNode(node);
     case 'subflow':
       return new SubflowNode(node);
     case 'hangup':

@@ -19,8 +19,11 @@ export class LanguageNode extends NodeBase<NodeOf<'language'>> {
   }
 }
 
+/** Purposes that open a follow-up as soon as a call is classified with them. */
+export const FollowUpPurposes = new Set(['complaint']);
+
 export class ClassifyNode extends NodeBase<NodeOf<'classify'>> {
-  exec(ctx: IvrContext): string {
+  exec(ctx: IvrContext): string | Promise<string> {
     // Priority only rises during a call: a VIP found earlier keeps the higher one.
     const earned = ctx.vars.get('priority');
     const priority =
@@ -32,7 +35,22 @@ export class ClassifyNode extends NodeBase<NodeOf<'classify'>> {
     if (priority !== undefined) ctx.vars.set('priority', String(priority));
     ctx.annotate({ ...(purpose ? { purpose } : {}), ...(priority !== undefined ? { priority } : {}) });
     ctx.note({ purpose: purpose ?? null, priority: priority ?? null });
-    return 'next';
+    // Only a complaint waits on a write; other classifications stay synchronous.
+    const followUps = ctx.services.followUps;
+    if (!purpose || !FollowUpPurposes.has(purpose) || !followUps) return 'next';
+    return this.openFollowUp(ctx);
+  }
+
+  private async openFollowUp(ctx: IvrContext): Promise<string> {
+    const opened = await this.whileAlive(
+      ctx.services.followUps!.open({
+        type: 'complaint',
+        callId: ctx.call.callId,
+        customerPhone: ctx.call.channel.caller?.number || null,
+      }),
+    );
+    if (opened) ctx.note({ followUp: opened.id });
+    return this.killed && !opened ? Stopped : 'next';
   }
 }
 

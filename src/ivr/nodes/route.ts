@@ -1,7 +1,13 @@
+import type { OverflowDestination, QueueService } from '../../acd/port.js';
 import { AriAllocationFailedError, OriginateFailedError, type Bridge, type Call } from '../../ari/index.js';
-import type { IvrContext } from '../context.js';
-import type { NodeOf } from '../schema.js';
+import type { IvrContext, NodeTask } from '../context.js';
+import { callbackNode, voicemailNode, type NodeOf } from '../schema.js';
 import { NodeBase, Stopped } from './base.js';
+import { CallbackNode } from './data.js';
+import { VoicemailNode } from './voicemail.js';
+
+/** Queue-to-queue overflows one visit follows before giving up (a loop in the ACD's config). */
+export const MaxOverflowHops = 3;
 
 type Outcome = 'next' | 'noAnswer' | typeof Stopped;
 
@@ -60,6 +66,7 @@ abstract class RouteNode<N extends NodeOf<'queue'> | NodeOf<'endpoint'>> extends
       await bridge.addChannel(agent);
       ctx.annotate({ agent: endpoint });
       ctx.note({ agent: endpoint });
+      ctx.vars.set('agent', endpoint);
       await Promise.race([ctx.call.whenEnded(), agent.whenEnded(), killed.promise]);
       return ctx.call.ended || this.killed ? Stopped : 'next';
     } finally {
@@ -88,11 +95,20 @@ export class EndpointNode extends RouteNode<NodeOf<'endpoint'>> {
 }
 
 /**
- * Until the ACD exists: ring the queue's agent endpoints in order, skipping the ones already on a
- * call through this engine, and bridge the first that answers. Priority is stored on the call so
- * the ACD, when it lands, finds it there.
+ * With the ACD (services.queues): the caller enters the queue and the ACD rings, bridges and
+ * announces; its outcome picks the branch — answered → next (after the conversation), an overflow
+ * it chose → handled here (voicemail box, callback request, another flow or queue) then "overflow",
+ * anything else → noAnswer. Without it: ring the queue's agent endpoints in order, skipping the ones
+ * already on a call through this engine, and bridge the first that answers.
  */
 export class QueueNode extends RouteNode<NodeOf<'queue'>> {
+  private child: NodeTask | undefined;
+
+  override kill(): void {
+    super.kill();
+    this.child?.kill();
+  }
+
   async exec(ctx: IvrContext): Promise<string> {
     const { queue } = this.node;
     // The higher of the node's priority and the one the call earned (classify, VIP lookup).
@@ -101,6 +117,9 @@ export class QueueNode extends RouteNode<NodeOf<'queue'>> {
     const priority = given.length ? Math.max(...given) : undefined;
     ctx.annotate({ queue, ...(priority !== undefined ? { priority } : {}) });
     ctx.note({ queue, priority: priority ?? null });
+    ctx.vars.set('queue', queue);
+    const acd = ctx.services.queues;
+    if (acd) return this.viaAcd(ctx, acd, queue, priority ?? 0);
     for (const endpoint of ctx.services.agents.endpointsOf(queue) ?? []) {
       if (this.killed) return Stopped;
       if (!ctx.services.agents.claim(endpoint)) continue;
@@ -113,5 +132,77 @@ export class QueueNode extends RouteNode<NodeOf<'queue'>> {
       if (outcome !== 'noAnswer') return outcome;
     }
     return 'noAnswer';
+  }
+
+  private async viaAcd(ctx: IvrContext, acd: QueueService, first: string, priority: number): Promise<string> {
+    let queue = first;
+    for (let hop = 0; ; hop++) {
+      if (this.killed) return Stopped;
+      const outcome = await acd.enter(ctx.call, {
+        queue,
+        priority,
+        ...(this.node.skills ? { skills: this.node.skills } : {}),
+        purpose: ctx.vars.get('purpose') ?? null,
+        customerPhone: ctx.call.channel.caller?.number || null,
+        language: ctx.language,
+      });
+      if (this.killed || ctx.call.ended) return Stopped;
+      switch (outcome.result) {
+        case 'answered':
+          ctx.vars.set('agent', outcome.agent);
+          ctx.vars.set('conversation', outcome.conversationId);
+          ctx.annotate({ agent: outcome.agent });
+          ctx.note({ agent: outcome.agent, conversation: outcome.conversationId });
+          return 'next';
+        case 'callback':
+          // The ACD keeps the caller's place and calls back itself: nothing more to open here.
+          ctx.annotate({ disposition: 'callback_requested' });
+          ctx.note({ result: 'callback', callbackId: outcome.callbackId });
+          return 'overflow';
+        case 'overflow':
+          if (outcome.destination.type === 'queue' && hop < MaxOverflowHops) {
+            ctx.note({ overflowedFrom: queue });
+            queue = outcome.destination.queue;
+            ctx.vars.set('queue', queue);
+            ctx.annotate({ queue });
+            continue;
+          }
+          return this.overflow(ctx, outcome.destination);
+        default:
+          ctx.note({ result: outcome.result });
+          return outcome.result === 'hangup' ? Stopped : 'noAnswer';
+      }
+    }
+  }
+
+  /** Where the ACD sent a caller it could not serve; the node then leaves by "overflow". */
+  private async overflow(ctx: IvrContext, to: OverflowDestination): Promise<string> {
+    ctx.note({ overflow: to });
+    let branch: string;
+    if (to.type === 'voicemail')
+      branch = await this.runChild(
+        ctx,
+        new VoicemailNode(voicemailNode.parse({ type: 'voicemail', box: to.box })),
+      );
+    else if (to.type === 'callback')
+      branch = await this.runChild(ctx, new CallbackNode(callbackNode.parse({ type: 'callback' })));
+    else if (to.type === 'flow') {
+      await ctx.runFlow(to.flow);
+      branch = 'next';
+    } else {
+      ctx.call.log.warn('queue overflow loop; giving up', { queue: to.queue, hops: MaxOverflowHops });
+      return 'noAnswer';
+    }
+    return branch === Stopped || this.killed ? Stopped : 'overflow';
+  }
+
+  private async runChild(ctx: IvrContext, task: NodeTask): Promise<string> {
+    this.child = task;
+    try {
+      return await task.exec(ctx);
+    } finally {
+      task.kill();
+      this.child = undefined;
+    }
   }
 }
