@@ -638,7 +638,7 @@ export class Acd implements QueueService, Conversations {
     try {
       customer = await this.telephony!.originate({
         endpoint: q.callbackEndpoint.replace('{number}', w.phone ?? ''),
-        timeoutSeconds: 30,
+        timeoutSeconds: q.callbackRingSeconds,
         parentCallId: agentLeg.callId,
         signal: agentLeg.signal,
       });

@@ -92,6 +92,8 @@ export const queueSchema = z
     /** Dial string for callbacks, `{number}` replaced by the caller's number. */
     callbackEndpoint: z.string().min(1).max(200).default('PJSIP/{number}@trunk'),
     callbackAttempts: z.number().int().min(1).max(10).default(3),
+    /** Seconds the customer's phone rings on a callback attempt. */
+    callbackRingSeconds: z.number().int().min(3).max(120).default(30),
     callbackRetrySeconds: z.number().int().min(1).max(86_400).default(120),
   })
   .strict();
