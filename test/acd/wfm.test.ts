@@ -244,6 +244,18 @@ describe('wfm: Erlang A', () => {
     expect(big1.pAbandon).to.be.above(0.02);
   });
 
+  it('staffs a very large centre with very patient callers (the search starts from the load, not from one agent)', () => {
+    // 20,000 Erlangs, callers who wait an hour on average: with a handful of agents the queue would
+    // be millions long; the search must step over that, not fail.
+    const r = requiredAgents(
+      { arrivalRate: 20_000 / 30, ahtSeconds: 30 },
+      { model: 'erlang_a', patienceSeconds: 3600 },
+      { asaSeconds: 10 },
+    );
+    expect(r.agents).to.be.within(19_500, 20_500); // fewer than the load: ~0.3% hang up, balancing the queue
+    expect(r.at.asaSeconds).to.be.at.most(10);
+  });
+
   it('no calls need no agents', () => {
     const r = requiredAgents(
       { arrivalRate: 0, ahtSeconds: 240 },

@@ -72,7 +72,7 @@ function checkTargets(t: StaffingTargets, model: StaffingModel['model']): void {
 
 /**
  * The fewest agents meeting every target. Each measure is monotone in n (more agents never hurt
- * service; the tests check this), so the search doubles up from a lower bound, then bisects.
+ * service; the tests check this), so the search gallops from the offered load, then bisects.
  */
 export function requiredAgents(
   offered: Offered,
@@ -99,28 +99,53 @@ export function requiredAgents(
     if (targets.maxOccupancy !== undefined && r.occupancy > targets.maxOccupancy) out.push('max_occupancy');
     return out;
   };
-  const ok = (n: number) => failing(measure(n)).length === 0;
+  const ok = (n: number) => {
+    try {
+      return failing(measure(n)).length === 0;
+    } catch (err) {
+      // Far too few agents for very patient callers: a queue of millions, which meets no target.
+      if (err instanceof WfmInputError && model.model === 'erlang_a') return false;
+      throw err;
+    }
+  };
 
   if (A === 0) return { agents: 0, at: measure(1), binding: [] };
-  // Erlang C is only defined above the load; Erlang A is defined for any n ≥ 1.
-  const least = model.model === 'erlang_c' ? Math.floor(A) + 1 : 1;
-  let lo = least;
-  if (lo > MaxAgents) throw new WfmInputError('calls', `would need more than ${MaxAgents} agents`);
-  if (ok(lo)) return { agents: lo, at: measure(lo), binding: [] };
-  let step = 1;
-  let hi = lo + step;
-  for (;;) {
-    if (hi > MaxAgents) {
-      if (ok(MaxAgents)) {
-        hi = MaxAgents;
-        break;
-      }
-      throw new WfmInputError('targets', `cannot be met with ${MaxAgents} agents or fewer`);
+  // Agents carry at most n Erlangs, so at most n/A of the calls are answered: a share of calls
+  // answered (within T, or at all) needs at least that share of A in agents. Below `least`, fail.
+  let least = 1;
+  if (model.model === 'erlang_c') least = Math.floor(A) + 1;
+  else {
+    if (targets.serviceLevel && basis === 'offered')
+      least = Math.max(least, Math.floor(targets.serviceLevel.level * A));
+    if (targets.abandonRate !== undefined) least = Math.max(least, Math.floor((1 - targets.abandonRate) * A));
+  }
+  if (least > MaxAgents) throw new WfmInputError('calls', `would need more than ${MaxAgents} agents`);
+  // Gallop from the load itself (answers sit near it), down while the target holds, else up; then
+  // bisect between the last count that fails (lo) and the first that holds (hi).
+  let lo: number;
+  let hi: number;
+  const guess = Math.min(MaxAgents, Math.max(least, Math.ceil(A)));
+  if (ok(guess)) {
+    hi = guess;
+    let step = 1;
+    lo = hi - step;
+    while (lo >= least && ok(lo)) {
+      hi = lo;
+      step *= 2;
+      lo = hi - step;
     }
-    if (ok(hi)) break;
-    lo = hi;
-    step *= 2;
-    hi = lo + step;
+    lo = Math.max(lo, least - 1);
+  } else {
+    lo = guess;
+    let step = 1;
+    for (;;) {
+      if (lo >= MaxAgents)
+        throw new WfmInputError('targets', `cannot be met with ${MaxAgents} agents or fewer`);
+      hi = Math.min(MaxAgents, lo + step);
+      if (ok(hi)) break;
+      lo = hi;
+      step *= 2;
+    }
   }
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
