@@ -373,8 +373,6 @@ export function channelHandlers(core: Core): HandlerTable {
       } as Parameters<Core['newChannel']>[0]);
       for (const [k, v] of Object.entries((a.variables ?? {}) as Record<string, unknown>))
         applyVar(core, c, k, String(v), false);
-      const originator = a.originator ? core.channels.get(a.originator as string) : undefined;
-      if (originator && a.app) core.subscribeChannel(a.app as string, originator.id);
       if (a.app) core.subscribeChannel(a.app as string, c.id);
       core.pendingDials.set(c.id, t);
       const snapshot = channelJson(c);
@@ -442,7 +440,7 @@ export function channelHandlers(core: Core): HandlerTable {
         );
         return noContent();
       }
-      core.leaveStasis(c, false, true);
+      core.leaveStasis(c, true);
       core.enterStasis(c, to, a.appArgs ? String(a.appArgs).split(',') : [], { viaPbx: false });
       return noContent();
     },

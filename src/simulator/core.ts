@@ -14,10 +14,15 @@ export interface AppState {
   name: string;
   sink?: EventSink;
   subscribeAll: boolean;
-  /** Channels whose events reach the app: while in its Stasis, or subscribed explicitly. */
+  /** Channels whose events reach the app (the ids with a positive interest count). */
   channels: Set<string>;
-  /** Explicit channel subscriptions (originate/create with app=, applications/{app}/subscription). */
-  explicitChannels: Set<string>;
+  /**
+   * res/stasis/app.c app_forwards "interested": one count per subscription to a channel. Stasis()
+   * takes one at StasisStart and drops it at StasisEnd; originate/create with app= and
+   * applications/{app}/subscription take one that lasts until the channel is destroyed (or the
+   * explicit unsubscribe). At zero the app hears nothing more of the channel.
+   */
+  interest: Map<string, number>;
   bridges: Map<string, number>;
   endpoints: Set<string>;
   devices: Set<string>;
@@ -161,7 +166,7 @@ export class Core {
         name,
         subscribeAll: false,
         channels: new Set(),
-        explicitChannels: new Set(),
+        interest: new Map(),
         bridges: new Map(),
         endpoints: new Set(),
         devices: new Set(),
@@ -190,14 +195,21 @@ export class Core {
   }
   /** stasis_app_subscribe_channel(): the app keeps the channel's events until it is destroyed. */
   subscribeChannel(app: string, channelId: string): void {
-    const a = this.app(app);
-    a.channels.add(channelId);
-    a.explicitChannels.add(channelId);
+    this.interest(this.app(app), channelId, 1);
   }
+  /** app_unsubscribe_channel_id(): drops one subscription (a channel in Stasis keeps Stasis()'s). */
   unsubscribeChannel(app: string, channelId: string): void {
-    const a = this.app(app);
-    a.channels.delete(channelId);
-    a.explicitChannels.delete(channelId);
+    this.interest(this.app(app), channelId, -1);
+  }
+  private interest(a: AppState, channelId: string, delta: number): void {
+    const n = (a.interest.get(channelId) ?? 0) + delta;
+    if (n > 0) {
+      a.interest.set(channelId, n);
+      a.channels.add(channelId);
+    } else {
+      a.interest.delete(channelId);
+      a.channels.delete(channelId);
+    }
   }
   subscribeBridge(app: string, bridgeId: string, delta: number): void {
     const a = this.app(app);
@@ -332,7 +344,8 @@ export class Core {
       c.savedApp = { app_name: c.dialplan.app_name, app_data: c.dialplan.app_data };
       c.dialplan = { ...c.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
     }
-    this.app(app).channels.add(c.id);
+    // stasis_app_exec(): app_subscribe_channel() before StasisStart.
+    this.interest(this.app(app), c.id, 1);
     const fields: Record<string, unknown> = { args, channel: channelJson(c) };
     if (opts.replace) fields.replace_channel = channelJson(opts.replace);
     this.emit('StasisStart', fields, { channels: [c], apps: [app] });
@@ -340,21 +353,18 @@ export class Core {
   }
 
   /**
-   * The end of stasis_app_exec(): StasisEnd, then pbx_exec() restoring the application the channel
-   * ran before Stasis (e.g. "AppDial2" on an originated one).
-   *
-   * Asterisk also drops the implicit subscription Stasis() took (res/stasis/app.c "interested"
-   * count), so a dialplan caller's ChannelDestroyed never reaches the app (only originated/created
-   * or explicitly subscribed channels' do). The engine waits for ChannelDestroyed on inbound calls,
-   * so on hang-up the simulator keeps delivering it (keepImplicit); continue and move drop it.
+   * The end of stasis_app_exec(): StasisEnd, app_unsubscribe_channel() (the subscription Stasis()
+   * took), then pbx_exec() restoring the application the channel ran before Stasis (e.g.
+   * "AppDial2" on an originated one). A channel the app subscribed to otherwise (originate/create
+   * with app=, applications/{app}/subscription) keeps reporting; a dialplan caller's StasisEnd is
+   * the last event its app gets.
    */
-  leaveStasis(c: SimChannel, keepImplicit = false, moving = false): void {
+  leaveStasis(c: SimChannel, moving = false): void {
     const app = c.stasisApp;
     if (!app) return;
     this.emit('StasisEnd', { channel: channelJson(c) }, { channels: [c], apps: [app] });
     c.stasisApp = undefined;
-    const a = this.app(app);
-    if (!keepImplicit && !a.explicitChannels.has(c.id)) a.channels.delete(c.id);
+    this.interest(this.app(app), c.id, -1);
     if (moving) return;
     if (c.savedApp) c.dialplan = { ...c.dialplan, ...c.savedApp };
     c.savedApp = undefined;
@@ -391,7 +401,7 @@ export class Core {
       this.emit('ChannelHangupRequest', f, { channels: [c] });
     }
     for (const h of this.onHangup) h(c);
-    this.leaveStasis(c, true);
+    this.leaveStasis(c);
     this.destroy(c, cause, opts.techCause);
   }
 
@@ -412,7 +422,7 @@ export class Core {
     if (c.state === 'Ringing') this.countRinging(c, -1);
     for (const a of this.apps.values()) {
       a.channels.delete(c.id);
-      a.explicitChannels.delete(c.id);
+      a.interest.delete(c.id);
     }
     if (c.endpoint) this.updateEndpointDevice(c.endpoint);
     for (const sid of c.snoops) {
@@ -472,7 +482,7 @@ export class Core {
     this.liveRecordings.clear();
     for (const a of this.apps.values()) {
       a.channels.clear();
-      a.explicitChannels.clear();
+      a.interest.clear();
       a.bridges.clear();
       a.endpoints.clear();
       a.devices.clear();

@@ -90,7 +90,9 @@ describe('simulator: control side and faults', () => {
     await ctl.sendDtmf(channelId, '5');
     await ev.waitType('ChannelDtmfReceived');
     await ctl.remoteHangup(channelId);
-    await ev.waitType('ChannelDestroyed');
+    // A dialplan caller's last event: Stasis() drops its subscription at StasisEnd.
+    await ev.waitType('StasisEnd');
+    expect((await ctl.state()).channels.count).to.equal(0);
     await ctl.reset();
     expect((await ctl.state()).channels.count).to.equal(0);
     ev.close();

@@ -156,10 +156,13 @@ describe('simulator: originate, hang-up and call event orders', () => {
     expect(ev.of('ChannelDtmfReceived').map((e) => e.digit)).to.deep.equal(['1', '2']);
     expect(ev.of('ChannelDtmfReceived')[0]!.duration_ms).to.be.a('number');
     await sim.control.advance(5000);
-    await ev.waitType('ChannelDestroyed');
-    expect(ev.types().slice(-3)).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+    await ev.waitType('StasisEnd');
+    // Stasis() in the dialplan subscribed the app only until StasisEnd: no ChannelDestroyed follows.
+    expect(ev.types().slice(-2)).to.deep.equal(['ChannelHangupRequest', 'StasisEnd']);
     expect(ev.of('ChannelHangupRequest')[0]!.cause).to.equal(16);
+    expect(ev.of('ChannelHangupRequest')[0]).to.not.have.property('soft');
     expect((await sim.control.state()).channels.count).to.equal(0);
+    expect(ev.of('ChannelDestroyed')).to.have.length(0);
   });
 
   it('a DID for an app with no WebSocket fails like the dialplan (not accepted, hung up)', async () => {
@@ -207,7 +210,17 @@ describe('simulator: originate, hang-up and call event orders', () => {
     const none = await ari(sim, 'POST', `/channels/${channelId}/snoop`, { app: 'tongdai' });
     expect(none.body).to.deep.equal({ message: 'Direction must be specified for at least spy or whisper' });
     await ari(sim, 'DELETE', `/channels/${channelId}`);
-    await ev.waitType('ChannelDestroyed', 2);
+    // Neither the dialplan caller nor the snoop channel (stasis_app_control_snoop() subscribes
+    // nobody) reports its destruction: each one's StasisEnd is its last event.
+    await ev.waitType('StasisEnd', 2);
+    expect(ev.types((e) => e.type !== 'StasisStart')).to.deep.equal([
+      'ChannelHangupRequest',
+      'StasisEnd',
+      'ChannelHangupRequest',
+      'StasisEnd',
+    ]);
+    expect(ev.of('StasisEnd').map((e) => e.channel.id)).to.deep.equal([channelId, sn.body.id]);
+    expect((await sim.control.state()).channels.count).to.equal(0);
   });
 
   it('channels/create enters Stasis Down (412 for media), then dial rings and answers with caller set', async () => {
@@ -246,9 +259,16 @@ describe('simulator: originate, hang-up and call event orders', () => {
     expect(both.body).to.deep.equal({ message: "The reason and reason_code can't both be specified" });
     const bad = await ari(sim, 'DELETE', `/channels/${channelId}`, { reason: 'nope' });
     expect(bad.status).to.equal(400);
+    // The cause only shows in ChannelDestroyed, which a dialplan caller's app hears only while
+    // subscribed to the channel otherwise.
+    const sub = await ari(sim, 'POST', '/applications/tongdai/subscription', {
+      eventSource: `channel:${channelId}`,
+    });
+    expect(sub.status).to.equal(200);
     const code = await ari(sim, 'DELETE', `/channels/${channelId}`, { reason_code: '21' });
     expect(code.status).to.equal(204);
     await ev.waitType('ChannelDestroyed');
+    expect(ev.types().slice(-3)).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
     expect(ev.of('ChannelDestroyed')[0]!.cause).to.equal(21);
     expect(ev.of('ChannelDestroyed')[0]!.cause_txt).to.equal('Call Rejected');
   });

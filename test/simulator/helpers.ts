@@ -84,7 +84,7 @@ export class Events {
     const deadline = Date.now() + ms;
     while (!pred(this.events)) {
       if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what}; got ${this.types().join(',')}`);
+        throw new Error(`timed out waiting for ${what}; last events ${this.types().slice(-30).join(',')}`);
       await new Promise<void>((r) => {
         const t = setTimeout(r, 50);
         this.waiters.push(() => {
