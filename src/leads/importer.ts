@@ -8,7 +8,7 @@ import { normalizeNumber } from './numbers.js';
 import { insertDncNumbers, insertRejected, upsertLeads } from './writes.js';
 
 /** Rows per transaction: large enough to amortize the round trip, small enough to retry cheaply. */
-export const DefaultImportBatchRows = 2000;
+export const DefaultImportBatchRows = 5000;
 
 const delimiter = z.enum([',', ';', '\t', '|', 'auto']);
 
@@ -273,7 +273,15 @@ export async function runImport(
   }
 
   /** One batch: its rows, its rejects, the import's counters and committed line, in one transaction. */
+  // One batch commits while the next is parsed; commits stay in file order, one at a time.
+  let inflight: Promise<void> = Promise.resolve();
+  let failed: { error: unknown } | undefined;
   async function commit(write: (trx: Knex.Transaction) => Promise<ImportCounts>, lastLine: number) {
+    await inflight;
+    if (failed) throw failed.error;
+    inflight = commitNow(write, lastLine).catch((error: unknown) => void (failed = { error }));
+  }
+  async function commitNow(write: (trx: Knex.Transaction) => Promise<ImportCounts>, lastLine: number) {
     const c = await db.transaction(async (trx) => {
       const c = await write(trx);
       await trx('lead_imports')
@@ -313,6 +321,8 @@ export async function runImport(
     }
   }
   if (inBatch) await flush(lastLine);
+  await inflight;
+  if (failed) throw failed.error;
 
   await db.transaction(async (trx) => {
     await trx('lead_imports')
