@@ -74,7 +74,7 @@ describe('leads: API (lists, uploads, imports, consents, do-not-call)', function
       headers: { 'content-type': type },
       body: content,
     });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as any };
   }
   async function finished(importId: string) {
     for (let i = 0; i < 300; i++) {
