@@ -129,6 +129,7 @@ export async function up(knex: Knex): Promise<void> {
     CREATE INDEX dnc_lists_national_idx ON dnc_lists (jurisdiction, snapshot_date DESC) WHERE kind = 'national';
 
     COMMENT ON TABLE dnc_lists IS 'Do-not-call lists: the internal list (campaign_id NULL, every campaign), one internal list per campaign that has its own, and each imported snapshot of a national register (one row per snapshot; the newest ready one is in force).';
+    COMMENT ON COLUMN dnc_lists.name IS 'Name shown to supervisors.';
     COMMENT ON COLUMN dnc_lists.kind IS 'internal (our own opt-outs and additions) or national (a regulator''s register, e.g. VN, US, UK TPS).';
     COMMENT ON COLUMN dnc_lists.jurisdiction IS 'Country whose register a national list is (VN, US, GB...); NULL for internal lists.';
     COMMENT ON COLUMN dnc_lists.campaign_id IS 'For an internal list of one campaign only; NULL for the list every campaign checks.';
@@ -196,6 +197,13 @@ export async function up(knex: Knex): Promise<void> {
 
     COMMENT ON TABLE lead_imports IS 'One CSV import job (leads into a list, or numbers into a do-not-call list) with its totals.';
     COMMENT ON COLUMN lead_imports.kind IS 'leads or dnc.';
+    COMMENT ON COLUMN lead_imports.list_id IS 'For a lead import: the list it fills (lead_lists.id).';
+    COMMENT ON COLUMN lead_imports.dnc_list_id IS 'For a do-not-call import: the list it fills (dnc_lists.id).';
+    COMMENT ON COLUMN lead_imports.upload_id IS 'The uploaded file (lead_uploads.id).';
+    COMMENT ON COLUMN lead_imports.path IS 'Where the file is read from.';
+    COMMENT ON COLUMN lead_imports.created_by IS 'API key name of whoever started the import.';
+    COMMENT ON COLUMN lead_imports.started_at IS 'When a worker first started it.';
+    COMMENT ON COLUMN lead_imports.finished_at IS 'When it ended (done or failed).';
     COMMENT ON COLUMN lead_imports.options IS 'Column mapping, default country, encoding and other options of the import.';
     COMMENT ON COLUMN lead_imports.status IS 'queued, running, done, or failed (see error; a file refused as a whole imports nothing).';
     COMMENT ON COLUMN lead_imports.rows_read IS 'Data rows read (the header is not counted).';
