@@ -151,7 +151,24 @@ export function createIvr(options: IvrOptions): Ivr {
         observer: timelineObserver(deps.recorder),
         defaultLanguage: options.defaultLanguage,
       });
+      // Calls that arrive while the flows load wait for them (a few hundred ms at start-up) rather
+      // than getting the minimal flow.
+      const loading = (async (): Promise<LoadReport> => {
+        try {
+          return await registry.load();
+        } catch (err) {
+          // A missing or unreadable folder must not stop the engine: calls get the minimal flow.
+          options.logger.error('IVR flows not loaded', { dir: options.dir, error: (err as Error).message });
+          return {
+            accepted: [],
+            unchanged: [],
+            refused: [{ source: options.dir, issues: [{ path: '', message: (err as Error).message }] }],
+            warnings: [],
+          };
+        }
+      })();
       deps.telephony.onCall(async (call) => {
+        await loading;
         // The snapshot taken now is the one this call keeps, sub-flows included, whatever reloads.
         const snapshot = registry.snapshot();
         const flowId = registry.flowForDid(call.args[0] === 'inbound' ? call.args[1] : undefined);
@@ -161,19 +178,7 @@ export function createIvr(options: IvrOptions): Ivr {
         }
         await interpreter.run(call, snapshot, flowId);
       });
-      let report: LoadReport;
-      try {
-        report = await registry.load();
-      } catch (err) {
-        // A missing or unreadable folder must not stop the engine: calls get the minimal flow.
-        options.logger.error('IVR flows not loaded', { dir: options.dir, error: (err as Error).message });
-        report = {
-          accepted: [],
-          unchanged: [],
-          refused: [{ source: options.dir, issues: [{ path: '', message: (err as Error).message }] }],
-          warnings: [],
-        };
-      }
+      const report = await loading;
       options.logger.info('IVR serving', {
         flows: registry.flows().map((f) => `${f.id}@${f.version}`),
         refused: report.refused.map((r) => r.source),
