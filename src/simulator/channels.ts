@@ -110,35 +110,49 @@ function parseCallerId(s: string | undefined): { name: string; number: string } 
   return /^[+\d*#]+$/.test(s.trim()) ? { name: '', number: s.trim() } : { name: s.trim(), number: '' };
 }
 
-/** ast_dial semantics: Dial "" at start, then RINGING/ANSWER, BUSY, or silent timeout (cause 19). */
+/**
+ * Rings a dialed channel through to its outcome.
+ *
+ * Originate (main/dial.c, ast_dial without a caller): Dial "" at start, then RINGING and ANSWER,
+ * BUSY, CHANUNAVAIL, or a silent timeout (cause 19, handle_timeout_trip publishes nothing); a
+ * hang-up while it rings publishes the status its cause maps to (NOANSWER for a normal clearing).
+ *
+ * `viaBridge` is POST /channels/{id}/dial of a created channel (control.c app_control_dial): only
+ * its first Dial carries the dialstring; RINGING, ANSWER and BUSY come from bridge_handle_trip() in
+ * the invisible dial bridge with an empty one, an unreachable number publishes no status, and the
+ * timeout is an ast_softhangup(AST_SOFTHANGUP_EXPLICIT) that sets no hang-up cause (0).
+ */
 export function runDial(
   core: Core,
   c: SimChannel,
   t: Target,
   timeoutS: number,
   onAnswer: () => void,
-  caller?: SimChannel,
+  opts: { viaBridge?: boolean } = {},
 ): void {
+  const viaBridge = opts.viaBridge === true;
   const dial = (status: string): void =>
     core.emit(
       'Dial',
       {
-        ...(caller && !caller.destroyed ? { caller: channelJson(caller) } : {}),
         peer: channelJson(c),
         // dial_to_json(): "forward" is always there, empty unless the call was forwarded.
         dialstatus: status,
         forward: '',
-        dialstring: t.dialstring,
+        dialstring: status && viaBridge ? '' : t.dialstring,
       },
-      { channels: [caller, c] },
+      { channels: [c] },
     );
   const timeoutMs = timeoutS === -1 ? -1 : (timeoutS > 0 ? timeoutS : 30) * 1000;
   core.after(c.timers, DialStartDelayMs, () => {
     dial('');
+    if (!viaBridge) c.dialing = { dialstring: t.dialstring };
     const { outcome, ringMs } = t.plan;
     if (outcome === 'busy' || outcome === 'invalid') {
       core.after(c.timers, RingStartDelayMs, () => {
-        dial(outcome === 'busy' ? 'BUSY' : 'CHANUNAVAIL');
+        c.dialing = undefined;
+        if (outcome === 'busy') dial('BUSY');
+        else if (!viaBridge) dial('CHANUNAVAIL');
         // chan_pjsip reports the final SIP response of an off-nominal end as tech_cause.
         core.hangup(c, outcome === 'busy' ? 17 : 1, {
           request: true,
@@ -153,6 +167,7 @@ export function runDial(
       const answerAt = Math.max(0, ringMs - RingStartDelayMs);
       if (outcome === 'answer' && (timeoutMs === -1 || ringMs < timeoutMs)) {
         core.after(c.timers, answerAt, () => {
+          c.dialing = undefined;
           core.setState(c, 'Up');
           dial('ANSWER');
           onAnswer();
@@ -160,9 +175,11 @@ export function runDial(
             core.after(c.timers, t.plan.talkMs, () => core.hangup(c, 16, { request: true }));
         });
       } else if (timeoutMs !== -1) {
-        core.after(c.timers, Math.max(0, timeoutMs - DialStartDelayMs - RingStartDelayMs), () =>
-          core.hangup(c, 19, { request: false }),
-        );
+        core.after(c.timers, Math.max(0, timeoutMs - DialStartDelayMs - RingStartDelayMs), () => {
+          c.dialing = undefined;
+          if (viaBridge) core.hangup(c, 0, { request: true, soft: true });
+          else core.hangup(c, 19, { request: false });
+        });
       }
     });
   });
@@ -394,11 +411,16 @@ export function channelHandlers(core: Core): HandlerTable {
       if (caller) {
         c.connected = { ...caller.caller };
         c.language = caller.language;
+        // ast_channel_inherit_variables(): "__X" travels on as "__X", "_X" arrives as "X".
+        for (const [k, v] of caller.vars) {
+          if (k.startsWith('__')) c.vars.set(k, v);
+          else if (k.startsWith('_')) c.vars.set(k.slice(1), v);
+        }
       }
       // app_control_dial(): ast_call() plus ast_channel_publish_dial(NULL, ...): no "caller" in the
       // Dial events, and no timeout unless one is given (0 rings until answered or hung up).
       const timeout = Number(a.timeout ?? 0);
-      runDial(core, c, t, timeout > 0 ? timeout : -1, () => undefined);
+      runDial(core, c, t, timeout > 0 ? timeout : -1, () => undefined, { viaBridge: true });
       return noContent();
     },
     'channels.hangup': (a) => {

@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from './clock.js';
 import { astTime } from './clock.js';
 import { ariError } from './errors.js';
 import type { SimBridge, SimChannel, SimPlayback, SimRecording, StoredRecording } from './model.js';
-import { causeText, channelJson } from './model.js';
+import { causeText, channelJson, dialStatusForCause } from './model.js';
 import { seededRandom } from './rng.js';
 
 /** Where an app's events go: the WebSocket layer implements this. */
@@ -399,6 +399,17 @@ export class Core {
       if (opts.soft) f.soft = true;
       f.channel = channelJson(c);
       this.emit('ChannelHangupRequest', f, { channels: [c] });
+    }
+    if (c.dialing) {
+      // monitor_dial(): ast_read() of the hung-up callee fails, and the dial publishes the status
+      // its hang-up cause maps to (no "caller": an originate dials without one).
+      const { dialstring } = c.dialing;
+      c.dialing = undefined;
+      this.emit(
+        'Dial',
+        { peer: channelJson(c), dialstatus: dialStatusForCause(cause), forward: '', dialstring },
+        { channels: [c] },
+      );
     }
     for (const h of this.onHangup) h(c);
     this.leaveStasis(c);

@@ -344,10 +344,23 @@ export class Media {
         { recording: recordingJson(r) },
         this.target(targetUri)?.scope ?? {},
       );
-      if (r.maxDurationSeconds > 0)
-        this.core.after(r.timers, beep + r.maxDurationSeconds * 1000, () => this.stopRecording(r, 'done'));
+      this.scheduleMaxDuration(r);
     });
     return created(`/recordings/live/${uriEncodeHttp(name)}`, body);
+  }
+
+  /**
+   * recordings.json: "Paused time is not included in the accounting for maxDurationSeconds" — the
+   * limit runs on recorded time only, so pausing holds it and unpausing re-arms it for what is left.
+   */
+  private scheduleMaxDuration(r: SimRecording): void {
+    r.maxTimer?.cancel();
+    if (r.maxTimer) r.timers.delete(r.maxTimer);
+    r.maxTimer = undefined;
+    if (r.maxDurationSeconds <= 0 || r.state !== 'recording') return;
+    const beepLeft = Math.max(0, r.startedAt - this.core.clock.now());
+    const left = Math.max(0, r.maxDurationSeconds * 1000 - this.recordedMs(r)) + beepLeft;
+    r.maxTimer = this.core.after(r.timers, left, () => this.stopRecording(r, 'done'));
   }
 
   recordedMs(r: SimRecording): number {
@@ -475,6 +488,7 @@ export class Media {
         if (r.state === 'recording') {
           r.state = 'paused';
           r.pausedAt = core.clock.now();
+          this.scheduleMaxDuration(r);
         }
         return noContent();
       },
@@ -485,6 +499,7 @@ export class Media {
           r.pausedMs += core.clock.now() - (r.pausedAt ?? core.clock.now());
           r.pausedAt = undefined;
           r.state = 'recording';
+          this.scheduleMaxDuration(r);
         }
         return noContent();
       },

@@ -41,6 +41,8 @@ export interface SimChannel {
   recordings: Set<string>;
   snoops: Set<string>;
   snoopOf?: string;
+  /** An ast_dial (originate) still waiting for an answer: a hang-up then publishes its Dial status. */
+  dialing?: { dialstring: string };
   hangupRequested: boolean;
   destroyed: boolean;
   held: boolean;
@@ -97,6 +99,8 @@ export interface SimRecording {
   terminateOn: string;
   ifExists: string;
   timers: Set<TimerHandle>;
+  /** Ends the recording at maxDurationSeconds of recorded (not paused) time. */
+  maxTimer?: TimerHandle;
   cause?: string;
   durationS?: number;
 }
@@ -222,6 +226,14 @@ export const causeText: Record<number, string> = {
   111: 'Protocol error, unspecified',
   127: 'Interworking, unspecified',
 };
+
+/** main/dial.c ast_hangup_cause_to_dial_status(): what monitor_dial() reports for a dead callee. */
+export function dialStatusForCause(cause: number): string {
+  if (cause === 17) return 'BUSY';
+  if (cause === 34) return 'CONGESTION';
+  if (cause === 3 || cause === 20) return 'CHANUNAVAIL';
+  return 'NOANSWER';
+}
 
 /** DELETE /channels/{id}?reason= mapping (Asterisk 22 convert_reason_to_hangup_code). */
 export const hangupReasons: Record<string, number> = {

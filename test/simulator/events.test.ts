@@ -273,3 +273,164 @@ describe('simulator: originate, hang-up and call event orders', () => {
     expect(ev.of('ChannelDestroyed')[0]!.cause_txt).to.equal('Call Rejected');
   });
 });
+
+describe('simulator: which apps hear a channel end (res/stasis/app.c subscriptions)', () => {
+  let sim: Simulator;
+  let ev: Events;
+  beforeEach(async () => {
+    sim = await start({ clock: 'virtual' });
+    ev = await Events.open(sim);
+  });
+  afterEach(async () => {
+    ev.close();
+    await sim.close();
+  });
+
+  it('a subscribeAll app hears the dialplan caller destroyed; the Stasis app does not', async () => {
+    const all = await Events.open(sim, 'watcher', '&subscribeAll=true');
+    try {
+      const { channelId } = await sim.control.placeCall({ from: '+989121234567', to: '+982188776655' });
+      await ev.waitType('StasisStart');
+      await sim.control.remoteHangup(channelId, 16);
+      await all.waitType('ChannelDestroyed');
+      await ev.waitType('StasisEnd');
+      expect(all.of('ChannelDestroyed')[0]!.channel.id).to.equal(channelId);
+      expect(ev.of('ChannelDestroyed')).to.have.length(0);
+    } finally {
+      all.close();
+    }
+  });
+
+  it('dropping an explicit subscription while the channel is in Stasis keeps the one Stasis() took', async () => {
+    const { channelId } = await sim.control.placeCall({ from: '0901', to: '1900' });
+    await ev.waitType('StasisStart');
+    const src = { eventSource: `channel:${channelId}` };
+    expect((await ari(sim, 'POST', '/applications/tongdai/subscription', src)).status).to.equal(200);
+    expect((await ari(sim, 'DELETE', '/applications/tongdai/subscription', src)).status).to.equal(200);
+    await ari(sim, 'POST', `/channels/${channelId}/answer`);
+    await ev.waitType('ChannelStateChange');
+    await ari(sim, 'DELETE', `/channels/${channelId}`);
+    await ev.waitType('StasisEnd');
+    expect(ev.types((e) => e.type !== 'StasisStart')).to.deep.equal([
+      'ChannelStateChange',
+      'ChannelHangupRequest',
+      'StasisEnd',
+    ]);
+  });
+
+  it('a channel the app originated or created reports ChannelDestroyed after StasisEnd', async () => {
+    await ari(sim, 'POST', '/channels/o1', { endpoint: 'PJSIP/agent1', app: 'tongdai' });
+    await ari(sim, 'POST', '/channels/create', { endpoint: 'PJSIP/agent2', app: 'tongdai', channelId: 'c1' });
+    await sim.control.advance(1500);
+    await ev.waitType('StasisStart', 2);
+    await ari(sim, 'DELETE', '/channels/o1');
+    await ari(sim, 'DELETE', '/channels/c1');
+    await ev.waitType('ChannelDestroyed', 2);
+    for (const id of ['o1', 'c1'])
+      expect(
+        ev
+          .forChannel(id)
+          .map((e) => e.type)
+          .slice(-3),
+      ).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+  });
+});
+
+describe('simulator: Dial statuses (main/dial.c for originate, the dial bridge for /dial)', () => {
+  let sim: Simulator;
+  let ev: Events;
+  beforeEach(async () => {
+    sim = await start({ clock: 'virtual' });
+    ev = await Events.open(sim);
+  });
+  afterEach(async () => {
+    ev.close();
+    await sim.close();
+  });
+  const dials = (id: string) =>
+    ev
+      .forChannel(id)
+      .filter((e) => e.type === 'Dial')
+      .map((e) => `${e.dialstatus}|${e.dialstring}`);
+
+  it('an originate hung up while ringing publishes the status its cause maps to, then ChannelDestroyed', async () => {
+    await sim.control.setEndpoint('PJSIP/agent3', { behaviour: 'noanswer' });
+    await ari(sim, 'POST', '/channels/r1', { endpoint: 'PJSIP/agent3', app: 'tongdai' });
+    await ari(sim, 'POST', '/channels/r2', { endpoint: 'PJSIP/agent3', app: 'tongdai' });
+    await sim.control.advance(2000);
+    await ari(sim, 'DELETE', '/channels/r1');
+    await ari(sim, 'DELETE', '/channels/r2', { reason: 'busy' });
+    await ev.waitType('ChannelDestroyed', 2);
+    // ast_read() fails on the soft-hung-up callee; ast_hangup_cause_to_dial_status(16) is NOANSWER.
+    expect(dials('r1')).to.deep.equal(['|agent3', 'RINGING|agent3', 'NOANSWER|agent3']);
+    expect(dials('r2')).to.deep.equal(['|agent3', 'RINGING|agent3', 'BUSY|agent3']);
+    expect(
+      ev
+        .forChannel('r1')
+        .map((e) => e.type)
+        .slice(-3),
+    ).to.deep.equal(['ChannelHangupRequest', 'Dial', 'ChannelDestroyed']);
+    expect(ev.of('Dial').every((d) => !('caller' in d))).to.equal(true);
+    expect(ev.of('StasisStart')).to.have.length(0);
+  });
+
+  it('a created channel: the first Dial names the dialstring, the dial bridge publishes the rest with ""', async () => {
+    await ari(sim, 'POST', '/channels/create', { endpoint: 'PJSIP/agent7', app: 'tongdai', channelId: 'b1' });
+    await sim.control.advance(0);
+    await ev.waitType('StasisStart');
+    await ari(sim, 'POST', '/channels/b1/dial', { timeout: 10 });
+    await sim.control.advance(1500);
+    await ev.until((e) => e.some((x) => x.dialstatus === 'ANSWER'), 'Dial ANSWER');
+    expect(dials('b1')).to.deep.equal(['|agent7', 'RINGING|', 'ANSWER|']);
+  });
+
+  it('a created channel that is not answered in time: soft hang-up, StasisEnd, ChannelDestroyed cause 0', async () => {
+    await sim.control.setEndpoint('PJSIP/agent5', { behaviour: 'noanswer' });
+    await ari(sim, 'POST', '/channels/create', { endpoint: 'PJSIP/agent5', app: 'tongdai', channelId: 'n1' });
+    await sim.control.advance(0);
+    await ev.waitType('StasisStart');
+    await ari(sim, 'POST', '/channels/n1/dial', { timeout: 5 });
+    await sim.control.advance(6000);
+    await ev.waitType('ChannelDestroyed');
+    // control.c bridge_timeout(): hangup_channel() is ast_softhangup(AST_SOFTHANGUP_EXPLICIT), which
+    // sets no hang-up cause; no NOANSWER is published from the dial bridge.
+    expect(dials('n1')).to.deep.equal(['|agent5', 'RINGING|']);
+    expect(
+      ev
+        .forChannel('n1')
+        .map((e) => e.type)
+        .slice(-3),
+    ).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+    expect(ev.of('ChannelHangupRequest')[0]).to.include({ cause: 32, soft: true });
+    expect(ev.of('ChannelDestroyed')[0]).to.include({ cause: 0, cause_txt: 'Unknown' });
+  });
+
+  it('a created channel to a busy phone: Dial BUSY with an empty dialstring, cause 17', async () => {
+    await sim.control.setEndpoint('PJSIP/agent6', { behaviour: 'busy' });
+    await ari(sim, 'POST', '/channels/create', { endpoint: 'PJSIP/agent6', app: 'tongdai', channelId: 'y1' });
+    await sim.control.advance(0);
+    await ev.waitType('StasisStart');
+    await ari(sim, 'POST', '/channels/y1/dial');
+    await sim.control.advance(1000);
+    await ev.waitType('ChannelDestroyed');
+    expect(dials('y1')).to.deep.equal(['|agent6', 'BUSY|']);
+    expect(ev.of('ChannelDestroyed')[0]!.cause).to.equal(17);
+  });
+
+  it('dial with a caller: the callee takes its caller id, language and inheritable variables', async () => {
+    const { channelId } = await sim.control.placeCall({ from: '+84901234567', to: '1900', language: 'vi' });
+    await ari(sim, 'POST', `/channels/${channelId}/variable`, { variable: '__CAMPAIGN', value: 'tet' });
+    await ari(sim, 'POST', `/channels/${channelId}/variable`, { variable: '_QUEUE', value: 'sales' });
+    await ari(sim, 'POST', `/channels/${channelId}/variable`, { variable: 'LOCAL', value: 'x' });
+    await ari(sim, 'POST', '/channels/create', { endpoint: 'PJSIP/agent8', app: 'tongdai', channelId: 'v1' });
+    await sim.control.advance(0);
+    await ari(sim, 'POST', '/channels/v1/dial', { caller: channelId });
+    const get = async (v: string) => (await ari(sim, 'GET', '/channels/v1/variable', { variable: v })).body;
+    expect(await get('__CAMPAIGN')).to.deep.equal({ value: 'tet' });
+    expect(await get('QUEUE')).to.deep.equal({ value: 'sales' });
+    expect(await get('LOCAL')).to.deep.equal({ message: 'Provided variable was not found' });
+    const snap = (await ari(sim, 'GET', '/channels/v1')).body;
+    expect(snap.connected.number).to.equal('+84901234567');
+    expect(snap.language).to.equal('vi');
+  });
+});

@@ -198,3 +198,41 @@ describe('simulator: playbacks, recordings and bridges', () => {
     expect(add.status).to.equal(422);
   });
 });
+
+describe('simulator: recording pause and mute (recordings.json)', () => {
+  let sim: Simulator;
+  let ev: Events;
+  let chan: string;
+  beforeEach(async () => {
+    sim = await start({ clock: 'virtual' });
+    ev = await Events.open(sim);
+    chan = (await sim.control.placeCall({ from: '0901', to: '1900' })).channelId;
+    await ari(sim, 'POST', `/channels/${chan}/answer`);
+  });
+  afterEach(async () => {
+    ev.close();
+    await sim.close();
+  });
+
+  it('paused time does not count toward maxDurationSeconds; muted time does', async () => {
+    await ari(sim, 'POST', `/channels/${chan}/record`, { name: 'p1', format: 'wav', maxDurationSeconds: 3 });
+    await sim.control.advance(1000);
+    expect((await ari(sim, 'POST', '/recordings/live/p1/pause')).status).to.equal(204);
+    await sim.control.advance(5000);
+    expect((await ari(sim, 'GET', '/recordings/live/p1')).body.state).to.equal('paused');
+    expect((await ari(sim, 'DELETE', '/recordings/live/p1/pause')).status).to.equal(204);
+    await sim.control.advance(1500);
+    expect((await ari(sim, 'GET', '/recordings/live/p1')).body.state).to.equal('recording');
+    await sim.control.advance(600);
+    await ev.waitType('RecordingFinished');
+    expect(ev.of('RecordingFinished')[0]!.recording).to.include({ name: 'p1', state: 'done', duration: 3 });
+
+    await ari(sim, 'POST', `/channels/${chan}/record`, { name: 'm1', format: 'wav', maxDurationSeconds: 3 });
+    await sim.control.advance(1000);
+    expect((await ari(sim, 'POST', '/recordings/live/m1/mute')).status).to.equal(204);
+    await sim.control.advance(2100);
+    await ev.waitType('RecordingFinished', 2);
+    expect(ev.of('RecordingFinished')[1]!.recording).to.include({ name: 'm1', duration: 3 });
+    expect((await ari(sim, 'POST', '/recordings/live/m1/mute')).status).to.equal(404);
+  });
+});
