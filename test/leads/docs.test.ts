@@ -12,7 +12,8 @@ function sqlBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
 }
 
-describe('leads: docs/leads.md and the tables it describes', () => {
+describe('leads: docs/leads.md and the tables it describes', function () {
+  this.timeout(60_000);
   let db: TestDatabase;
   let dir: string;
 

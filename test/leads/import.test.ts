@@ -20,7 +20,8 @@ import {
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 
-describe('leads: CSV import job (Postgres + Redis)', () => {
+describe('leads: CSV import job (Postgres + Redis)', function () {
+  this.timeout(120_000);
   let db: TestDatabase;
   let redis: TestRedis;
   let dir: string;
