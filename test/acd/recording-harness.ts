@@ -43,6 +43,9 @@ export interface ConversationOptions {
 export interface AcdHarness {
   h: AriHarness;
   conversations: MemoryConversations;
+  /** TransferHost as the ACD implements it: after a hand-off, the agent leaving does not end the caller's stay. */
+  host: { handOff(conversation: Conversation, until: Promise<void>): void };
+  handOffs: Map<string, Promise<void>>;
   hooks: ConversationHooks[];
   /** Resolves once both legs are bridged and every connected hook has returned. */
   connect(options?: ConversationOptions): Promise<Conversation & { ended: Promise<void> }>;
@@ -57,6 +60,10 @@ export async function startAcdHarness(): Promise<AcdHarness> {
   const h = await startAriHarness();
   const conversations = new MemoryConversations();
   const hooks: ConversationHooks[] = [];
+  const handOffs = new Map<string, Promise<void>>();
+  const host = {
+    handOff: (c: Conversation, until: Promise<void>) => void handOffs.set(c.conversationId, until),
+  };
   const waiting: Array<(c: Call) => void> = [];
   const arrived: Call[] = [];
   h.ari.onCall((call) => {
@@ -72,6 +79,8 @@ export async function startAcdHarness(): Promise<AcdHarness> {
   return {
     h,
     conversations,
+    host,
+    handOffs,
     hooks,
     nextCaller,
     async connect(o = {}) {
@@ -105,9 +114,17 @@ export async function startAcdHarness(): Promise<AcdHarness> {
         await Promise.race([caller.whenEnded(), agentLeg.whenEnded()]);
         controller.abort();
         conversations.map.delete(conversation.conversationId);
-        await Promise.all([caller.hangup(), agentLeg.hangup()]);
+        const handedOff = handOffs.get(conversation.conversationId);
+        // As the ACD: the agent's side ends; a caller handed to a transfer is left to it until it is done.
+        await agentLeg.hangup();
+        if (!handedOff) await caller.hangup();
         await bridge.destroy();
         for (const hook of hooks) await hook.ended?.(conversation);
+        if (handedOff) {
+          await handedOff;
+          handOffs.delete(conversation.conversationId);
+          await caller.hangup(); // the flow after the queue node: here it just ends
+        }
       })();
       for (const hook of hooks) await hook.connected?.(conversation);
       return Object.assign(conversation, { ended });
@@ -119,6 +136,7 @@ export async function startAcdHarness(): Promise<AcdHarness> {
       const state = await h.sim.control.state();
       expect(state.liveRecordings.count, 'live recordings').to.equal(0);
       expect(conversations.map.size, 'conversations').to.equal(0);
+      expect(handOffs.size, 'hand-offs').to.equal(0);
       await eventually(
         () => h.ari.stats().bridges === 0 && h.ari.stats().pendingWaits === 0,
         'handles released',
