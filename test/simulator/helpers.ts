@@ -117,3 +117,30 @@ export class Events {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** What a simulator test works with: filled in by withSimulator()'s beforeEach. */
+export interface SimTest {
+  sim: Simulator;
+  /** The events of the default app (tongdai). */
+  ev: Events;
+  /** A caller placed by the set-up, when it places one. */
+  chan: string;
+}
+
+/**
+ * Mocha hooks for a describe block: a fresh virtual-clock simulator and the default app's event
+ * socket before each test (then `setup`, e.g. placing a caller), both closed after it.
+ */
+export function withSimulator(setup?: (t: SimTest) => Promise<void>): SimTest {
+  const t = {} as SimTest;
+  beforeEach(async () => {
+    t.sim = await start({ clock: 'virtual' });
+    t.ev = await Events.open(t.sim);
+    await setup?.(t);
+  });
+  afterEach(async () => {
+    t.ev?.close();
+    await t.sim?.close();
+  });
+  return t;
+}
