@@ -49,7 +49,9 @@ interface Row {
  * Reads Postgres each time, so an opt-out recorded a moment ago already counts.
  */
 export async function checkDnc(db: Knex, e164: string, opts: DncCheckOptions): Promise<DncDecision> {
-  const required = opts.jurisdiction?.toUpperCase();
+  // Profiles say UK; ISO (and the lists) say GB.
+  const j = opts.jurisdiction?.toUpperCase();
+  const required = j === 'UK' ? 'GB' : j;
   const own = splitE164(e164)?.country;
   const jurisdictions = [...new Set([required, own].filter((j): j is string => !!j))];
   const { rows } = (await db.raw(

@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { ApiError, NotFoundError, ValidationError } from '../api/errors.js';
+import { rm } from 'node:fs/promises';
+import { ApiError, ConflictError, NotFoundError, ValidationError } from '../api/errors.js';
 import type { RouteRegistry } from '../api/registry.js';
 import { addConsent, ConsentScopes, revokeConsent } from './consent.js';
 import { CsvFileError, Encodings, readHeader } from './csv.js';
@@ -366,6 +367,49 @@ export function registerLeadRoutes(options: LeadRoutesOptions) {
           if (err instanceof UploadTooLargeError) throw new ApiError('PAYLOAD_TOO_LARGE', err.message);
           throw err;
         }
+      },
+    });
+
+    registry.add({
+      method: 'delete',
+      path: '/api/v1/lead-uploads/{id}',
+      operationId: 'deleteLeadUpload',
+      summary: 'Delete an uploaded file (refused while an import reads it)',
+      tags: ['leads'],
+      access: Writers,
+      status: 204,
+      params: z.object({ id: uuid }),
+      handler: async ({ params }) => {
+        const upload = (await db('lead_uploads').where({ id: params.id }).first('path')) as
+          { path: string } | undefined;
+        if (!upload) throw new NotFoundError(`no upload ${params.id}`);
+        const busy = await db('lead_imports')
+          .where({ upload_id: params.id })
+          .whereIn('status', ['queued', 'running'])
+          .first('id');
+        if (busy) throw new ConflictError(`import ${busy.id} is reading this file; wait for it to end`);
+        await db('lead_uploads').where({ id: params.id }).delete();
+        await rm(upload.path, { force: true });
+      },
+    });
+
+    registry.add({
+      method: 'get',
+      path: '/api/v1/lead-lists/{id}/imports',
+      operationId: 'listLeadImports',
+      summary: 'Imports into a list, newest first',
+      tags: ['leads'],
+      access: Readers,
+      params: z.object({ id: uuid }),
+      response: z.object({ items: z.array(importSchema) }),
+      handler: async ({ params }) => {
+        await getList(db, params.id);
+        const ids = (await db('lead_imports')
+          .where({ list_id: params.id })
+          .orderBy('created_at', 'desc')
+          .limit(100)
+          .pluck('id')) as string[];
+        return { items: await Promise.all(ids.map((id) => getImport(db, id))) };
       },
     });
 

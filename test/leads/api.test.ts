@@ -214,6 +214,10 @@ describe('leads: API (lists, uploads, imports, consents, do-not-call)', function
     expect((await call('DELETE', `/api/v1/lead-lists/${listId}`, undefined, h.keys.analyst)).status).to.equal(
       403,
     );
+    const history = await call('GET', `/api/v1/lead-lists/${listId}/imports`, undefined, h.keys.analyst);
+    expect(history.body.items.map((i: { id: string }) => i.id)).to.deep.equal([started.body.id]);
+    expect((await call('DELETE', `/api/v1/lead-uploads/${up.body.id}`)).status).to.equal(204);
+    expect((await call('DELETE', `/api/v1/lead-uploads/${up.body.id}`)).status).to.equal(404);
   });
 
   it('adds one lead, merging a number already there', async () => {

@@ -66,6 +66,9 @@ describe('leads: do-not-call and consent', () => {
     expect(await checkDnc(db.knex, '+84912000001', { at })).to.deep.equal({ allowed: true });
 
     await nationalList('VN', '2026-09-01', ['+84912000002']);
+    expect((await checkDnc(db.knex, '+447700900123', { at, jurisdiction: 'UK' })).reason).to.match(
+      /for GB has been imported/,
+    );
     const stale = await checkDnc(db.knex, '+84912000001', { at, jurisdiction: 'VN', maxNationalAgeDays: 31 });
     expect(stale.allowed).to.equal(false);
     expect(stale.reason).to.match(/VN is stale: snapshot of 2026-09-01 is 83 days old \(limit 31\)/);
