@@ -21,9 +21,11 @@ export class LanguageNode extends NodeBase<NodeOf<'language'>> {
 
 /** Purposes that open a follow-up as soon as a call is classified with them. */
 export const FollowUpPurposes = new Set(['complaint']);
+/** Waits before retrying a follow-up write that failed (the write is idempotent). */
+export const FollowUpRetryMs = [1000, 5000, 30_000];
 
 export class ClassifyNode extends NodeBase<NodeOf<'classify'>> {
-  exec(ctx: IvrContext): string | Promise<string> {
+  exec(ctx: IvrContext): string {
     // Priority only rises during a call: a VIP found earlier keeps the higher one.
     const earned = ctx.vars.get('priority');
     const priority =
@@ -35,23 +37,40 @@ export class ClassifyNode extends NodeBase<NodeOf<'classify'>> {
     if (priority !== undefined) ctx.vars.set('priority', String(priority));
     ctx.annotate({ ...(purpose ? { purpose } : {}), ...(priority !== undefined ? { priority } : {}) });
     ctx.note({ purpose: purpose ?? null, priority: priority ?? null });
-    // Only a complaint waits on a write; other classifications stay synchronous.
-    const followUps = ctx.services.followUps;
-    if (!purpose || !FollowUpPurposes.has(purpose) || !followUps) return 'next';
-    return this.openFollowUp(ctx);
+    if (purpose && FollowUpPurposes.has(purpose)) openComplaint(ctx);
+    return 'next';
   }
+}
 
-  private async openFollowUp(ctx: IvrContext): Promise<string> {
-    const opened = await this.whileAlive(
-      ctx.services.followUps!.open({
-        type: 'complaint',
-        callId: ctx.call.callId,
-        customerPhone: ctx.call.channel.caller?.number || null,
-      }),
+/**
+ * The complaint's follow-up is written beside the call, not awaited: classify stays synchronous (an
+ * await would queue this call behind every other call's work), and the caller hanging up does not
+ * stop the write. It is idempotent per (type, call), so a failed write is retried, then logged.
+ */
+function openComplaint(ctx: IvrContext): void {
+  const followUps = ctx.services.followUps;
+  if (!followUps) return;
+  const { call } = ctx;
+  const request = {
+    type: 'complaint' as const,
+    callId: call.callId,
+    customerPhone: call.channel.caller?.number || null,
+  };
+  const attempt = (n: number): void => {
+    followUps.open(request).then(
+      () => undefined,
+      (err: Error) => {
+        const wait = FollowUpRetryMs[n];
+        if (wait === undefined) {
+          call.log.error('complaint follow-up not opened', { error: err.message, attempts: n + 1 });
+          return;
+        }
+        call.log.warn('complaint follow-up not opened yet; retrying', { error: err.message, inMs: wait });
+        setTimeout(() => attempt(n + 1), wait).unref();
+      },
     );
-    if (opened) ctx.note({ followUp: opened.id });
-    return this.killed && !opened ? Stopped : 'next';
-  }
+  };
+  attempt(0);
 }
 
 export class SubflowNode extends NodeBase<NodeOf<'subflow'>> {
