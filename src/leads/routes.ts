@@ -18,7 +18,7 @@ import {
 } from './lists.js';
 import { LeadFields, suggestMapping } from './mapping.js';
 import { normalizeNumber, timeZoneOfNumber } from './numbers.js';
-import { importJobState, type LeadImportJob } from './queue.js';
+import { enqueueImport, importJobState, type LeadImportJob } from './queue.js';
 import { storeUpload, UploadTooLargeError } from './uploads.js';
 import { upsertLeads } from './writes.js';
 import { isTimeZone } from './zones.js';
@@ -488,6 +488,34 @@ export function registerLeadRoutes(options: LeadRoutesOptions) {
               }
             : null,
         };
+      },
+    });
+
+    registry.add({
+      method: 'post',
+      path: '/api/v1/lead-imports/{id}/retry',
+      operationId: 'retryLeadImport',
+      summary: 'Run a failed import again: it goes on after the last batch it committed',
+      tags: ['leads'],
+      access: Writers,
+      status: 202,
+      params: z.object({ id: uuid }),
+      response: importSchema,
+      handler: async ({ params }) => {
+        const row = await getImport(db, params.id);
+        if (row.status !== 'failed')
+          throw new ConflictError(`import ${params.id} is ${row.status}, not failed`);
+        await db('lead_imports')
+          .where({ id: params.id })
+          .update({ status: 'queued', error: null, finished_at: null });
+        if (row.dnc_list_id)
+          await db('dnc_lists')
+            .where({ id: row.dnc_list_id, status: 'failed' })
+            .update({ status: 'importing' });
+        const job = await queue.getJob(params.id);
+        if (job && (await job.isFailed())) await job.retry('failed');
+        else if (!job) await enqueueImport(queue, params.id);
+        return getImport(db, params.id);
       },
     });
 

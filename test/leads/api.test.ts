@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -218,6 +218,26 @@ describe('leads: API (lists, uploads, imports, consents, do-not-call)', function
     expect(history.body.items.map((i: { id: string }) => i.id)).to.deep.equal([started.body.id]);
     expect((await call('DELETE', `/api/v1/lead-uploads/${up.body.id}`)).status).to.equal(204);
     expect((await call('DELETE', `/api/v1/lead-uploads/${up.body.id}`)).status).to.equal(404);
+  });
+
+  it('retries a failed import once its file is back, going on where it stopped', async () => {
+    const content = 'phone,name\n0912000201,A\n0912000202,B\n';
+    const up = await uploadCsv(content);
+    const { path: file } = await h.db.knex('lead_uploads').where({ id: up.body.id }).first('path');
+    await rm(file); // e.g. the worker does not see the upload folder
+    const started = await call('POST', `/api/v1/lead-lists/${listId}/imports`, { upload_id: up.body.id });
+    const failed = await finished(started.body.id);
+    expect(failed.status).to.equal('failed');
+    expect(failed.error).to.match(/the uploaded file is gone/);
+    expect(
+      (await call('POST', `/api/v1/lead-imports/${started.body.id}/retry`, undefined, h.keys.analyst)).status,
+    ).to.equal(403);
+
+    await writeFile(file, content);
+    const retried = await call('POST', `/api/v1/lead-imports/${started.body.id}/retry`);
+    expect(retried.status).to.equal(202);
+    expect(await finished(started.body.id)).to.deep.include({ status: 'done', rows_imported: 2 });
+    expect((await call('POST', `/api/v1/lead-imports/${started.body.id}/retry`)).status).to.equal(409);
   });
 
   it('adds one lead, merging a number already there', async () => {
