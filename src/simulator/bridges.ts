@@ -234,18 +234,6 @@ export class Bridges {
   }
 
   private play(a: Args): Reply {
-    const b = this.get(a.bridgeId as string);
-    const media = (a.media ?? []) as string[];
-    if (!media.length) throw ariError(400, 'media must be specified');
-    if (Number(a.skipms ?? 3000) < 0) throw ariError(400, 'skipms cannot be negative');
-    if (Number(a.offsetms ?? 0) < 0) throw ariError(400, 'offsetms cannot be negative');
-    return this.media.play(
-      `bridge:${b.id}`,
-      media,
-      a.lang as string | undefined,
-      a.playbackId as string | undefined,
-      Number(a.offsetms ?? 0),
-      Number(a.skipms ?? 0),
-    );
+    return this.media.playRequest(`bridge:${this.get(a.bridgeId as string).id}`, a);
   }
 }

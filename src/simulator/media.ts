@@ -127,6 +127,22 @@ export class Media {
     return created(`/playbacks/${id}`, body);
   }
 
+  /** The play/playWithId parameter checks channels and bridges share, then play(). */
+  playRequest(targetUri: string, a: Args): Reply {
+    const media = (a.media ?? []) as string[];
+    if (!media.length) throw ariError(400, 'media must be specified');
+    if (Number(a.skipms ?? 3000) < 0) throw ariError(400, 'skipms cannot be negative');
+    if (Number(a.offsetms ?? 0) < 0) throw ariError(400, 'offsetms cannot be negative');
+    return this.play(
+      targetUri,
+      media,
+      a.lang as string | undefined,
+      a.playbackId as string | undefined,
+      Number(a.offsetms ?? 0),
+      Number(a.skipms ?? 0),
+    );
+  }
+
   private scopeOf(p: SimPlayback): EmitScope {
     return this.target(p.targetUri)?.scope ?? {};
   }
@@ -421,6 +437,12 @@ export class Media {
       if (!r) throw ariError(404, 'Recording not found');
       return r;
     };
+    /** pause/unpause/mute/unmute: 409 unless the recording is running (recording or paused). */
+    const inSession = (name: string): SimRecording => {
+      const r = live(name);
+      if (r.state !== 'recording' && r.state !== 'paused') throw ariError(409, 'Recording not in session');
+      return r;
+    };
     const stored = (name: string) => {
       const s = core.stored.get(name);
       if (!s) throw ariError(404, 'Recording not found');
@@ -483,8 +505,7 @@ export class Media {
         return noContent();
       },
       'recordings.pause': (a) => {
-        const r = live(a.recordingName as string);
-        if (r.state !== 'recording' && r.state !== 'paused') throw ariError(409, 'Recording not in session');
+        const r = inSession(a.recordingName as string);
         if (r.state === 'recording') {
           r.state = 'paused';
           r.pausedAt = core.clock.now();
@@ -493,8 +514,7 @@ export class Media {
         return noContent();
       },
       'recordings.unpause': (a) => {
-        const r = live(a.recordingName as string);
-        if (r.state !== 'recording' && r.state !== 'paused') throw ariError(409, 'Recording not in session');
+        const r = inSession(a.recordingName as string);
         if (r.state === 'paused') {
           r.pausedMs += core.clock.now() - (r.pausedAt ?? core.clock.now());
           r.pausedAt = undefined;
@@ -504,14 +524,12 @@ export class Media {
         return noContent();
       },
       'recordings.mute': (a) => {
-        const r = live(a.recordingName as string);
-        if (r.state !== 'recording' && r.state !== 'paused') throw ariError(409, 'Recording not in session');
+        const r = inSession(a.recordingName as string);
         r.muted = true;
         return noContent();
       },
       'recordings.unmute': (a) => {
-        const r = live(a.recordingName as string);
-        if (r.state !== 'recording' && r.state !== 'paused') throw ariError(409, 'Recording not in session');
+        const r = inSession(a.recordingName as string);
         r.muted = false;
         return noContent();
       },
@@ -548,18 +566,7 @@ export class Media {
       const c = core.control(a.channelId as string);
       if (c.state === 'Down' || c.state === 'Rsrved' || c.state === 'Ringing')
         throw ariError(412, 'Channel in invalid state');
-      const media = (a.media ?? []) as string[];
-      if (!media.length) throw ariError(400, 'media must be specified');
-      if (Number(a.skipms ?? 3000) < 0) throw ariError(400, 'skipms cannot be negative');
-      if (Number(a.offsetms ?? 0) < 0) throw ariError(400, 'offsetms cannot be negative');
-      return this.play(
-        `channel:${c.id}`,
-        media,
-        a.lang as string | undefined,
-        a.playbackId as string | undefined,
-        Number(a.offsetms ?? 0),
-        Number(a.skipms ?? 0),
-      );
+      return this.playRequest(`channel:${c.id}`, a);
     };
     return {
       'channels.play': play,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ari, Events, withSimulator } from './helpers.js';
+import { ari, createdChannel, Events, withSimulator } from './helpers.js';
 
 // Event orders measured on a real Asterisk 22 with SIP phones; the virtual clock makes them instant.
 describe('simulator: originate, hang-up and call event orders', () => {
@@ -355,13 +355,7 @@ describe('simulator: Dial statuses (main/dial.c for originate, the dial bridge f
   });
 
   it('a created channel: the first Dial names the dialstring, the dial bridge publishes the rest with ""', async () => {
-    await ari(t.sim, 'POST', '/channels/create', {
-      endpoint: 'PJSIP/agent7',
-      app: 'tongdai',
-      channelId: 'b1',
-    });
-    await t.sim.control.advance(0);
-    await t.ev.waitType('StasisStart');
+    await createdChannel(t, 'PJSIP/agent7', 'b1');
     await ari(t.sim, 'POST', '/channels/b1/dial', { timeout: 10 });
     await t.sim.control.advance(1500);
     await t.ev.until((e) => e.some((x) => x.dialstatus === 'ANSWER'), 'Dial ANSWER');
@@ -370,13 +364,7 @@ describe('simulator: Dial statuses (main/dial.c for originate, the dial bridge f
 
   it('a created channel that is not answered in time: soft hang-up, StasisEnd, ChannelDestroyed cause 0', async () => {
     await t.sim.control.setEndpoint('PJSIP/agent5', { behaviour: 'noanswer' });
-    await ari(t.sim, 'POST', '/channels/create', {
-      endpoint: 'PJSIP/agent5',
-      app: 'tongdai',
-      channelId: 'n1',
-    });
-    await t.sim.control.advance(0);
-    await t.ev.waitType('StasisStart');
+    await createdChannel(t, 'PJSIP/agent5', 'n1');
     await ari(t.sim, 'POST', '/channels/n1/dial', { timeout: 5 });
     await t.sim.control.advance(6000);
     await t.ev.waitType('ChannelDestroyed');
@@ -395,13 +383,7 @@ describe('simulator: Dial statuses (main/dial.c for originate, the dial bridge f
 
   it('a created channel to a busy phone: Dial BUSY with an empty dialstring, cause 17', async () => {
     await t.sim.control.setEndpoint('PJSIP/agent6', { behaviour: 'busy' });
-    await ari(t.sim, 'POST', '/channels/create', {
-      endpoint: 'PJSIP/agent6',
-      app: 'tongdai',
-      channelId: 'y1',
-    });
-    await t.sim.control.advance(0);
-    await t.ev.waitType('StasisStart');
+    await createdChannel(t, 'PJSIP/agent6', 'y1');
     await ari(t.sim, 'POST', '/channels/y1/dial');
     await t.sim.control.advance(1000);
     await t.ev.waitType('ChannelDestroyed');
@@ -414,12 +396,7 @@ describe('simulator: Dial statuses (main/dial.c for originate, the dial bridge f
     await ari(t.sim, 'POST', `/channels/${channelId}/variable`, { variable: '__CAMPAIGN', value: 'tet' });
     await ari(t.sim, 'POST', `/channels/${channelId}/variable`, { variable: '_QUEUE', value: 'sales' });
     await ari(t.sim, 'POST', `/channels/${channelId}/variable`, { variable: 'LOCAL', value: 'x' });
-    await ari(t.sim, 'POST', '/channels/create', {
-      endpoint: 'PJSIP/agent8',
-      app: 'tongdai',
-      channelId: 'v1',
-    });
-    await t.sim.control.advance(0);
+    await createdChannel(t, 'PJSIP/agent8', 'v1');
     await ari(t.sim, 'POST', '/channels/v1/dial', { caller: channelId });
     const get = async (v: string) => (await ari(t.sim, 'GET', '/channels/v1/variable', { variable: v })).body;
     expect(await get('__CAMPAIGN')).to.deep.equal({ value: 'tet' });

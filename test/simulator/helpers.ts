@@ -144,3 +144,17 @@ export function withSimulator(setup?: (t: SimTest) => Promise<void>): SimTest {
   });
   return t;
 }
+
+/**
+ * POST /channels/create for the default app, then waits until the new (Down) channel has entered
+ * Stasis, ready for POST /channels/{id}/dial.
+ */
+export async function createdChannel(t: SimTest, endpoint: string, channelId: string): Promise<AriResponse> {
+  const res = await ari(t.sim, 'POST', '/channels/create', { endpoint, app: 'tongdai', channelId });
+  await t.sim.control.advance(0);
+  await t.ev.until(
+    (e) => e.some((x) => x.type === 'StasisStart' && x.channel.id === channelId),
+    `StasisStart of ${channelId}`,
+  );
+  return res;
+}

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { causeText } from '../../src/simulator/model.js';
-import { ari, Events, withSimulator } from './helpers.js';
+import { ari, createdChannel, Events, withSimulator } from './helpers.js';
 
 // Payload details checked against Asterisk's sources (main/stasis_channels.c, main/dial.c,
 // main/channel.c, res/stasis/stasis_bridge.c, res/res_stasis.c) and captured Asterisk events.
@@ -394,13 +394,7 @@ describe('simulator: POST /channels/{id}/dial', () => {
   const t = withSimulator();
   it('without a timeout the callee rings until answered or hung up (app_control_dial sets none)', async () => {
     await t.sim.control.setEndpoint('PJSIP/agent5', { behaviour: 'noanswer' });
-    await ari(t.sim, 'POST', '/channels/create', {
-      endpoint: 'PJSIP/agent5',
-      app: 'tongdai',
-      channelId: 'd1',
-    });
-    await t.sim.control.advance(0);
-    await t.ev.waitType('StasisStart');
+    await createdChannel(t, 'PJSIP/agent5', 'd1');
     expect((await ari(t.sim, 'POST', '/channels/d1/dial')).status).to.equal(204);
     await t.sim.control.advance(120000);
     expect((await ari(t.sim, 'GET', '/channels/d1')).body.state).to.equal('Ringing');
