@@ -93,7 +93,7 @@ export class SupervisorService implements ConversationHooks {
   async ended(conversation: Conversation): Promise<void> {
     await Promise.all(
       [...this.sessions.values()]
-        .filter((s) => s.conversation.conversationId === conversation.conversationId)
+        .filter((s) => s.conversation === conversation)
         .map((s) => this.end(s, 'conversation_ended')),
     );
   }

@@ -109,7 +109,7 @@ export class TransferService implements ConversationHooks {
   async ended(conversation: Conversation): Promise<void> {
     if (!conversation.caller.ended) return;
     for (const t of this.transfers.values())
-      if (t.conversation.conversationId === conversation.conversationId && !Final.has(t.state))
+      if (t.conversation === conversation && !Final.has(t.state))
         await t.targetLeg?.hangup().catch(() => undefined);
   }
 
@@ -155,8 +155,9 @@ export class TransferService implements ConversationHooks {
     const conversation = this.o.conversations.byId(conversationId);
     if (!conversation || conversation.signal.aborted)
       throw new NotFoundError(`no live conversation ${conversationId}`);
+    // By identity: after a transfer to a queue the caller's next conversation has the same id.
     for (const t of this.transfers.values())
-      if (t.conversation.conversationId === conversationId)
+      if (t.conversation === conversation && !Final.has(t.state))
         throw new ConflictError(
           `conversation ${conversationId} already has transfer ${t.id} in progress (${t.state})`,
         );
