@@ -46,3 +46,21 @@ export function queuePolicies(
   const other = recordingPolicySchema.parse(fallback);
   return (c) => (c.queue !== null && table.get(c.queue)) || other;
 }
+
+/**
+ * A lookup over live queue definitions (e.g. a `recording` field of the ACD's queue config, typed
+ * with recordingPolicySchema), so a queue changed through the API records by its new policy at once.
+ * A definition that does not parse counts as the fallback.
+ */
+export function policyByQueue(
+  get: (queue: string) => RecordingPolicyInput | null | undefined,
+  fallback: RecordingPolicyInput = { mode: 'on_demand' },
+): PolicyLookup {
+  const other = recordingPolicySchema.parse(fallback);
+  return (c) => {
+    const raw = c.queue === null ? undefined : get(c.queue);
+    if (raw === null || raw === undefined) return other;
+    const parsed = recordingPolicySchema.safeParse(raw);
+    return parsed.success ? parsed.data : other;
+  };
+}
