@@ -161,13 +161,14 @@ export async function runImport(
   let committed = Number(imp.committed_line);
   const batchRows = options.batch_rows ?? DefaultImportBatchRows;
   const now = hooks.now ?? (() => new Date());
+  let done = false;
   const progress = async () =>
     hooks.onProgress?.({
       import_id: importId,
       ...total,
       lines_total: scan.lines,
       line: committed,
-      percent: scan.lines ? Math.min(100, Math.round((committed / scan.lines) * 1000) / 10) : 100,
+      percent: done || !scan.lines ? 100 : Math.min(99.9, Math.round((committed / scan.lines) * 1000) / 10),
     });
 
   let handle: (r: CsvRecord) => void;
@@ -315,6 +316,8 @@ export async function runImport(
     for (const r of records) {
       if (skipFirst && r.line === 1) continue;
       if (r.line <= committed) continue;
+      // ",,,," rows (spreadsheets export them below the data) are blank lines, not bad rows.
+      if (!r.error && r.fields.every((f) => f.trim() === '')) continue;
       handle(r);
       lastLine = r.line;
       if (++inBatch >= batchRows) {
@@ -348,6 +351,7 @@ export async function runImport(
         .update({ status: 'ready', imported_at: trx.fn.now() });
     }
   });
+  done = true;
   await progress();
   return finished(db, { ...imp, ...total });
 }

@@ -87,7 +87,10 @@ export function resolveMapping(header: string[], mapping: ColumnMapping = {}): R
   }
   const seen = new Map<string, string>();
   const columns = header.map((h, index): ResolvedColumn => {
-    const target: ColumnTarget = mapping[h] ?? byAlias.get(key(h)) ?? `custom.${h || `column_${index + 1}`}`;
+    let target: ColumnTarget = mapping[h] ?? byAlias.get(key(h)) ?? `custom.${h || `column_${index + 1}`}`;
+    // Two columns with one header name (Excel allows it) keep both values: Note, Note_2.
+    if (mapping[h] === undefined && target.startsWith('custom.') && seen.has(target))
+      target = `${target}_${index + 1}` as ColumnTarget;
     if (target !== 'ignore') {
       const other = seen.get(target);
       if (other !== undefined)

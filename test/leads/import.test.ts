@@ -87,6 +87,7 @@ describe('leads: CSV import job (Postgres + Redis)', function () {
     '0912345682,Short', // 11: too few fields
     '0912345683,Consent,NoSource,,,,01/10/2026,advertising', // 12: consent without source
     '0912345684,Minh,Tran,Sài Gòn,,call 6f1c,15/10/2026 14:00,customer_care', // 13
+    ',,,,,,,', // 14: an empty spreadsheet row is a blank line
   ].join('\r\n');
 
   it('imports through the queue: maps columns, normalizes numbers, merges duplicates, reports bad rows with their line', async () => {
