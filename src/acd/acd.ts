@@ -32,7 +32,7 @@ export const DefaultStuckGraceMs = 30_000;
 /** Recent conversations the estimated wait is computed from. */
 const HandleTimesKept = 50;
 /** An engine that stops renewing its heartbeat this long is gone: its waiting callers stop holding places. */
-const EngineHeartbeatTtlMs = 15_000;
+const EngineHeartbeatTtlMs = 60_000;
 
 /** What the ACD writes on the call records (the records' annotate/addEntry path). */
 export interface CallAnnotator {
@@ -165,7 +165,7 @@ export class Acd implements QueueService, Conversations {
     const phone = request.customerPhone ?? call.channel.caller?.number ?? null;
 
     if (q.joinEmpty !== 'always') {
-      const { views } = await this.live.memberViews(q.id);
+      const { views } = await this.live.memberViews(q.id).catch(() => ({ views: [{ state: 'available' }] }));
       const staffed =
         q.joinEmpty === 'loggedout' ? views.length > 0 : views.some((v) => v.state !== 'paused');
       if (!staffed) {
@@ -174,18 +174,22 @@ export class Acd implements QueueService, Conversations {
       }
     }
     const score = waitingScore(priority, now);
-    const joined = await this.live.join(q.id, call.callId, score, q.maxLength ?? 0, {
-      engine: this.engine,
-      priority: String(priority),
-      enteredAt: String(now),
-      kind: 'call',
-      phone: phone ?? '',
-    });
+    // Through a short Redis outage the caller waits here (ringing) rather than being turned away.
+    const joined = await this.retrying('join queue', () =>
+      this.live.join(q.id, call.callId, score, q.maxLength ?? 0, {
+        engine: this.engine,
+        priority: String(priority),
+        enteredAt: String(now),
+        kind: 'call',
+        phone: phone ?? '',
+      }),
+    );
+    if (joined === undefined) return { result: 'no_agents' };
     if (!joined) {
       this.queueEvent(q, call.callId, 'full', now, { priority });
       return this.overflowOr(q, 'full');
     }
-    const position = await this.live.position(q.id, call.callId);
+    const position = await this.live.position(q.id, call.callId).catch(() => undefined);
     this.queueEvent(q, call.callId, 'enter', now, { priority, position: position ?? null });
     this.publishQueue(q.id, 'enter', call.callId);
     this.options.annotator?.annotate(call, { queue: q.id, priority });
@@ -398,7 +402,10 @@ export class Acd implements QueueService, Conversations {
       if (this.ticks % 4 === 1)
         await this.options.redis.set(this.live.key('engine', this.engine), '1', 'PX', EngineHeartbeatTtlMs);
       await this.dispatch();
-      if (this.ticks % 20 === 0) await this.sweep();
+      if (this.ticks % 20 === 0) {
+        await this.restoreMissing();
+        await this.sweep();
+      }
     } catch (err) {
       this.options.logger.warn('acd tick failed', { error: (err as Error).message });
     }
@@ -449,7 +456,8 @@ export class Acd implements QueueService, Conversations {
     if (!free()) return;
     const rr = q.strategy === 'round-robin' ? await this.live.roundRobinMemory(queue) : undefined;
     const skills = q.strategy === 'skills';
-    const head = await this.live.waiting(queue, skills ? 500 : free() + local);
+    // Only the first `free` callers may take an agent (app_queue's autofill): look no further.
+    const head = await this.live.waiting(queue, skills ? Math.max(500, local) : free());
     const byId = new Map(agents.map((a) => [a.id, a]));
     for (const id of head) {
       if (!free()) break;
@@ -878,12 +886,26 @@ export class Acd implements QueueService, Conversations {
       .catch(() => undefined);
   }
 
-  /** After Redis came back empty: our callers and the definitions go back (same places). */
+  /** After Redis came back empty: the definitions and our callers go back (same places). */
   private async reseedLive(): Promise<void> {
     await this.directory.load();
+    await this.restoreMissing();
+  }
+
+  /** Our waiting callers missing from Redis (a restart without persistence, a mistaken sweep) go back. */
+  private async restoreMissing(): Promise<void> {
+    const mine = [...this.waiters.values()].filter((w) => w.phase === 'waiting');
+    if (!mine.length) return;
+    const p = this.options.redis.pipeline();
+    for (const w of mine) p.zscore(this.live.key('waiting', w.queue), w.id);
+    const scores = (await p.exec()) ?? [];
     let restored = 0;
-    for (const w of this.waiters.values()) {
-      if (w.phase !== 'waiting' && w.phase !== 'deferred') continue;
+    for (const [i, w] of mine.entries()) {
+      if (scores[i]?.[0] || scores[i]?.[1] !== null || w.phase !== 'waiting') continue;
+      // Only a caller Redis still believes waiting, or has forgotten, is put back.
+      const state = await this.live.callerState(w.id);
+      if (state && state !== 'waiting') continue;
+      await this.live.leaveQueue(w.queue, w.id);
       const added = await this.live.ensureCaller(w.queue, w.id, w.score, {
         engine: this.engine,
         priority: String(w.request.priority),
@@ -893,8 +915,7 @@ export class Acd implements QueueService, Conversations {
       });
       if (added) restored++;
     }
-    if (restored)
-      this.options.logger.warn('acd restored waiting callers after a Redis restart', { restored });
+    if (restored) this.options.logger.warn('acd restored waiting callers missing from Redis', { restored });
   }
 
   /** Agents left in wrap-up or ringing by an engine that died are freed; its callers leave the line. */
