@@ -73,7 +73,10 @@ export class RecordingService implements ConversationHooks {
       this.policies.set(conversation.conversationId, policy);
       if (policy.mode === 'always') await this.start(conversation.conversationId, 'policy');
     } catch (err) {
-      conversation.caller.log.error('recording could not start', { error: (err as Error).message });
+      const gone = conversation.signal.aborted || conversation.caller.ended || conversation.agentLeg.ended;
+      conversation.caller.log[gone ? 'info' : 'error']('recording could not start', {
+        error: (err as Error).message,
+      });
     }
   }
 
@@ -155,7 +158,8 @@ export class RecordingService implements ConversationHooks {
         const played = await caller.play(policy.consentPrompt, {
           lang: language,
           bargeIn: policy.optOutDigit !== null,
-          signal: conversation.signal,
+          // Either side hanging up stops the prompt (the ACD's signal only aborts once hooks returned).
+          signal: AbortSignal.any([conversation.signal, conversation.agentLeg.signal]),
         });
         if (played.status === 'cancelled' && played.digit === undefined)
           throw new ConflictError('the conversation ended during the consent prompt');
