@@ -343,6 +343,9 @@ export class Core {
     if (opts.viaPbx !== false) {
       c.savedApp = { app_name: c.dialplan.app_name, app_data: c.dialplan.app_data };
       c.dialplan = { ...c.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
+      // app_stasis.c clears STASISSTATUS first: only apps already subscribed to the channel (an
+      // originated or created one, subscribeAll) hear it, just before StasisStart.
+      this.setVar(c, 'STASISSTATUS', '');
     }
     // stasis_app_exec(): app_subscribe_channel() before StasisStart.
     this.interest(this.app(app), c.id, 1);
@@ -366,6 +369,9 @@ export class Core {
     c.stasisApp = undefined;
     this.interest(this.app(app), c.id, -1);
     if (moving) return;
+    // Stasis() returns: STASISSTATUS=SUCCESS (still showing Stasis), heard by apps that remain
+    // subscribed (originated/created channels), then pbx_exec() restores the application.
+    if (c.savedApp) this.setVar(c, 'STASISSTATUS', 'SUCCESS');
     if (c.savedApp) c.dialplan = { ...c.dialplan, ...c.savedApp };
     c.savedApp = undefined;
   }

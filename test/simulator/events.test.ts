@@ -13,7 +13,9 @@ describe('simulator: originate, hang-up and call event orders', () => {
           ? `Dial:${e.dialstatus}`
           : e.type === 'ChannelStateChange'
             ? `State:${e.channel.state}`
-            : e.type,
+            : e.type === 'ChannelVarset'
+              ? `Var:${e.variable}=${e.value}`
+              : e.type,
       );
 
   it('answered originate: 200 Down snapshot, then ringing, Up, Dial ANSWER and StasisStart last', async () => {
@@ -48,6 +50,8 @@ describe('simulator: originate, hang-up and call event orders', () => {
       'Dial:RINGING',
       'State:Up',
       'Dial:ANSWER',
+      // app_stasis.c clears STASISSTATUS; the originate's subscription lets the app hear it.
+      'Var:STASISSTATUS=',
       'StasisStart',
     ]);
     const start = t.ev.of('StasisStart')[0]!;
@@ -118,7 +122,12 @@ describe('simulator: originate, hang-up and call event orders', () => {
     const after = t.ev.events
       .slice(t.ev.events.findIndex((e) => e.type === 'StasisStart') + 1)
       .map((e) => e.type);
-    expect(after).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+    // Stasis() returns STASISSTATUS=SUCCESS, then the channel is destroyed (AppDial2 again).
+    expect(after).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelVarset', 'ChannelDestroyed']);
+    expect(t.ev.of('ChannelVarset').map((e) => `${e.variable}=${e.value}`)).to.deep.equal([
+      'STASISSTATUS=',
+      'STASISSTATUS=SUCCESS',
+    ]);
     // ast_softhangup() reports its reason flag, AST_SOFTHANGUP_EXPLICIT (32), as "cause"; the
     // requested cause shows in ChannelDestroyed.
     expect(t.ev.of('ChannelHangupRequest')[0]).to.include({ cause: 32, soft: true });
@@ -262,7 +271,14 @@ describe('simulator: originate, hang-up and call event orders', () => {
     const code = await ari(t.sim, 'DELETE', `/channels/${channelId}`, { reason_code: '21' });
     expect(code.status).to.equal(204);
     await t.ev.waitType('ChannelDestroyed');
-    expect(t.ev.types().slice(-3)).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+    expect(t.ev.types().slice(-4)).to.deep.equal([
+      'ChannelHangupRequest',
+      'StasisEnd',
+      'ChannelVarset',
+      'ChannelDestroyed',
+    ]);
+    // The explicit subscription also carries Stasis()'s STASISSTATUS=SUCCESS after StasisEnd.
+    expect(t.ev.of('ChannelVarset')[0]).to.include({ variable: 'STASISSTATUS', value: 'SUCCESS' });
     expect(t.ev.of('ChannelDestroyed')[0]!.cause).to.equal(21);
     expect(t.ev.of('ChannelDestroyed')[0]!.cause_txt).to.equal('Call Rejected');
   });
@@ -319,9 +335,9 @@ describe('simulator: which apps hear a channel end (res/stasis/app.c subscriptio
       expect(
         t.ev
           .forChannel(id)
-          .map((e) => e.type)
-          .slice(-3),
-      ).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+          .map((e) => (e.type === 'ChannelVarset' ? `${e.variable}=${e.value}` : e.type))
+          .slice(-4),
+      ).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'STASISSTATUS=SUCCESS', 'ChannelDestroyed']);
   });
 });
 
@@ -375,8 +391,8 @@ describe('simulator: Dial statuses (main/dial.c for originate, the dial bridge f
       t.ev
         .forChannel('n1')
         .map((e) => e.type)
-        .slice(-3),
-    ).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelDestroyed']);
+        .slice(-4),
+    ).to.deep.equal(['ChannelHangupRequest', 'StasisEnd', 'ChannelVarset', 'ChannelDestroyed']);
     expect(t.ev.of('ChannelHangupRequest')[0]).to.include({ cause: 32, soft: true });
     expect(t.ev.of('ChannelDestroyed')[0]).to.include({ cause: 0, cause_txt: 'Unknown' });
   });

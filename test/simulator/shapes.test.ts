@@ -283,7 +283,7 @@ describe('simulator: externalMedia and snoop', () => {
     await t.ev.waitType('StasisStart');
     expect(
       t.ev.types().map((ty, i) => (ty === 'Dial' ? `Dial:${t.ev.events[i]!.dialstatus}` : ty)),
-    ).to.deep.equal(['Dial:', 'ChannelStateChange', 'Dial:ANSWER', 'StasisStart']);
+    ).to.deep.equal(['Dial:', 'ChannelStateChange', 'Dial:ANSWER', 'ChannelVarset', 'StasisStart']);
     expect(t.ev.of('Dial')[0]!.dialstring).to.equal('10.0.0.1:4000/c(ulaw)');
   });
 
