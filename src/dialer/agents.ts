@@ -19,7 +19,18 @@ export interface AgentCounts {
   busy: number;
 }
 
+export interface AgentsSnapshot {
+  loggedIn: number;
+  ready: number;
+  /** Per agent in wrap-up: ms until ready. */
+  wrapUpRemainingMs: number[];
+  /** Per agent on a call: ms since claimed. */
+  busyElapsedMs: number[];
+}
+
 export interface DialerAgents {
+  /** Per-agent times for the predictive pacer. */
+  snapshot(campaignId: string, now: number): Promise<AgentsSnapshot>;
   login(agent: DialerAgent, campaigns: string[], now: number): Promise<void>;
   logout(agentId: string): Promise<void>;
   counts(campaignId: string, now: number, soonMs?: number): Promise<AgentCounts>;
@@ -63,11 +74,31 @@ if id == '' then
 end
 local a = p .. 'agent:' .. id
 if redis.call('HGET', a, 'state') ~= 'ready' then return nil end
-redis.call('HSET', a, 'state', 'busy')
+redis.call('HSET', a, 'state', 'busy', 'since', now)
 for c in string.gmatch(redis.call('HGET', a, 'campaigns') or '', '[^,]+') do
   redis.call('ZREM', p .. 'ready:' .. c, id)
 end
 return {id, redis.call('HGET', a, 'endpoint')}
+`;
+
+const Snapshot = `${Promote}
+local c = ARGV[3]
+local out = {}
+for _, id in ipairs(redis.call('SMEMBERS', p .. 'members:' .. c)) do
+  local a = p .. 'agent:' .. id
+  local s = redis.call('HGET', a, 'state')
+  if s == 'wrapup' then
+    table.insert(out, 'w')
+    table.insert(out, tostring(tonumber(redis.call('ZSCORE', p .. 'wrapup', id) or now) - now))
+  elseif s == 'busy' then
+    table.insert(out, 'b')
+    table.insert(out, tostring(now - tonumber(redis.call('HGET', a, 'since') or now)))
+  elseif s == 'ready' then
+    table.insert(out, 'r')
+    table.insert(out, '0')
+  end
+end
+return out
 `;
 
 const Counts = `${Promote}
@@ -134,6 +165,19 @@ export class RedisDialerAgents implements DialerAgents {
       soonMs,
     )) as number[];
     return { ready: ready!, soonFree: soonFree!, busy: busy! };
+  }
+
+  async snapshot(campaignId: string, now: number): Promise<AgentsSnapshot> {
+    const flat = (await this.redis.eval(Snapshot, 0, this.p, now, campaignId)) as string[];
+    const snap: AgentsSnapshot = { loggedIn: 0, ready: 0, wrapUpRemainingMs: [], busyElapsedMs: [] };
+    for (let i = 0; i < flat.length; i += 2) {
+      snap.loggedIn++;
+      const ms = Math.max(0, Number(flat[i + 1]));
+      if (flat[i] === 'r') snap.ready++;
+      else if (flat[i] === 'w') snap.wrapUpRemainingMs.push(ms);
+      else snap.busyElapsedMs.push(ms);
+    }
+    return snap;
   }
 
   async claim(campaignId: string, now: number): Promise<DialerAgent | undefined> {

@@ -9,6 +9,7 @@ import type { AmdOriginator } from './originate.js';
 import { type DialerClock, type LeadCompliance, type Pacer, realClock } from './ports.js';
 import { registerDialerRoutes } from './routes.js';
 import { DialerRuntime } from './runtime.js';
+import { predictivePacer } from './predictive.js';
 import { DialerService } from './service.js';
 import { CampaignStore } from './store.js';
 
@@ -80,7 +81,7 @@ export function createDialer(o: DialerOptions): Dialer {
         logger: o.logger.child({ feature: 'dialer' }),
         engine: o.engine,
         clock,
-        ...(o.pacer ? { pacer: o.pacer } : {}),
+        pacer: o.pacer ?? predictivePacer,
         ...(o.tickMs ? { tickMs: o.tickMs } : {}),
         ...(o.trunk ? { trunk: o.trunk } : {}),
         ...(o.agentlessLines ? { agentlessLines: o.agentlessLines } : {}),

@@ -42,27 +42,41 @@ export function sleep(clock: DialerClock, ms: number, signal?: AbortSignal): Pro
 export interface PacingInput {
   mode: 'progressive' | 'predictive';
   now: number;
+  agentsLoggedIn: number;
   agentsReady: number;
   agentsSoonFree: number;
   agentsBusy: number;
+  /** Per agent in wrap-up: seconds until ready again. */
+  wrapUpRemainingS: number[];
+  /** Per agent talking: seconds since connected. */
+  talkElapsedS: number[];
   /** Calls placed and not yet answered or ended. */
   callsRinging: number;
+  /** Per ringing call: seconds since it was placed. */
+  inFlightAgeS: number[];
   /** Live answers waiting for an agent. */
   callsWaiting: number;
-  /** Abandon share of live answers over the campaign's rolling window so far. */
+  /** Live answers and abandons over the campaign's rolling window so far. */
+  window: { liveAnswers: number; abandons: number };
   abandonRate: number;
   abandonLimit: number;
+  /** Seconds a live answer may wait for an agent. */
+  patienceS: number;
   maxDialRatio: number;
 }
+
+export type PacingEvent =
+  | { type: 'dialed'; at: number }
+  | { type: 'resolved'; at: number; result: 'live' | 'machine' | 'failed' | 'no_answer'; seconds: number }
+  | { type: 'abandoned'; at: number }
+  | { type: 'connected'; at: number }
+  | { type: 'talk'; at: number; seconds: number };
 
 /** Calls to place now for one campaign. */
 export interface Pacer {
   callsToPlace(input: PacingInput): number;
   /** Results as they happen, for adaptive pacers. */
-  observe?(event: {
-    type: 'dialed' | 'answered' | 'machine' | 'abandoned' | 'connected' | 'failed';
-    at: number;
-  }): void;
+  observe?(event: PacingEvent): void;
 }
 
 /** 1:1 — one call per ready agent, never more than agents free: cannot abandon unless an agent vanishes. */

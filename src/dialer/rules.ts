@@ -50,12 +50,13 @@ export interface Profile {
 const Everywhere: Rule[] = [
   { id: 'calling_window', check: 'window', purposes: 'all', source: 'campaign calling window' },
   {
-    id: 'internal_dnc',
+    id: 'dnc_lists',
     check: 'dnc',
     national: false,
     national_max_age_days: 31,
     purposes: 'all',
-    source: 'internal do-not-call list',
+    source:
+      'do-not-call lists: internal, the campaign’s own, and the number’s national register when one is imported',
   },
 ];
 

@@ -9,6 +9,7 @@ import {
   type DialerClock,
   type LeadCompliance,
   type Pacer,
+  type PacingInput,
   progressivePacer,
   realClock,
   sleep,
@@ -28,6 +29,8 @@ export const DefaultAgentlessLines = 10;
 const AgentPollMs = 100;
 const OptOutListenMs = 4000;
 const AbandonRateRefreshMs = 5000;
+/** Agents in wrap-up this close to ready count as soon free. */
+const SoonFreeMs = 5000;
 
 export interface RuntimeCounters {
   dialed: number;
@@ -67,7 +70,10 @@ interface Run {
   calls: Map<string, AbortController>;
   counters: RuntimeCounters;
   abandonRate: number;
+  window: { liveAnswers: number; abandons: number };
   abandonRateAt: number;
+  /** Ringing calls: attempt id → when placed. */
+  ringingSince: Map<string, number>;
 }
 
 const zero = (): RuntimeCounters => ({
@@ -82,6 +88,8 @@ const zero = (): RuntimeCounters => ({
 
 export class DialerRuntime {
   private readonly runs = new Map<string, Run>();
+  /** Counters since this engine started, kept after a campaign stops. */
+  private readonly totals = new Map<string, RuntimeCounters>();
   private readonly clock: DialerClock;
   private readonly tickMs: number;
   private timer: { cancel(): void } | undefined;
@@ -130,13 +138,19 @@ export class DialerRuntime {
   }
 
   counters(campaignId: string): RuntimeCounters {
-    return { ...(this.runs.get(campaignId)?.counters ?? zero()) };
+    return { ...(this.totals.get(campaignId) ?? zero()) };
   }
 
   activeCalls(campaignId?: string): number {
     let n = 0;
     for (const [id, run] of this.runs) if (!campaignId || id === campaignId) n += run.calls.size;
     return n;
+  }
+
+  private totalsOf(campaignId: string): RuntimeCounters {
+    let t = this.totals.get(campaignId);
+    if (!t) this.totals.set(campaignId, (t = zero()));
+    return t;
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -183,9 +197,11 @@ export class DialerRuntime {
           ringing: 0,
           waiting: 0,
           calls: new Map(),
-          counters: zero(),
+          counters: this.totalsOf(id),
           abandonRate: 0,
+          window: { liveAnswers: 0, abandons: 0 },
           abandonRateAt: -Infinity,
+          ringingSince: new Map(),
         };
         run.campaign = campaign;
         run.version = s.version;
@@ -239,28 +255,40 @@ export class DialerRuntime {
     const profile = Profiles[c.jurisdiction];
     if (now - run.abandonRateAt > AbandonRateRefreshMs) {
       const from = new Date(now - profile.abandon.window_hours * 3_600_000);
-      const { rows } = await this.o.db.raw('SELECT abandon_rate FROM dialer_abandon_rate(?, ?, ?, ?)', [
+      const { rows } = await this.o.db.raw('SELECT * FROM dialer_abandon_rate(?, ?, ?, ?)', [
         c.id,
         from,
         new Date(now + 1000),
         profile.abandon.amd_false_positives_count ? c.amd_false_positive_rate : 0,
       ]);
       run.abandonRate = Number(rows[0]?.abandon_rate ?? 0);
+      run.window = {
+        liveAnswers: Number(rows[0]?.live_answers ?? 0),
+        abandons: Number(rows[0]?.abandoned ?? 0),
+      };
       run.abandonRateAt = now;
     }
-    const counts = await this.o.agents.counts(c.id, now);
-    const input = {
-      mode: c.mode === 'predictive' ? ('predictive' as const) : ('progressive' as const),
+    const snap = await this.o.agents.snapshot(c.id, now);
+    const soon = snap.wrapUpRemainingMs.filter((ms) => ms <= SoonFreeMs).length;
+    const input: PacingInput = {
+      mode: c.mode === 'predictive' ? 'predictive' : 'progressive',
       now,
-      agentsReady: counts.ready,
-      agentsSoonFree: counts.soonFree,
-      agentsBusy: counts.busy,
+      agentsLoggedIn: snap.loggedIn,
+      agentsReady: snap.ready,
+      agentsSoonFree: soon,
+      agentsBusy: snap.busyElapsedMs.length + snap.wrapUpRemainingMs.length - soon,
+      wrapUpRemainingS: snap.wrapUpRemainingMs.map((ms) => ms / 1000),
+      talkElapsedS: snap.busyElapsedMs.map((ms) => ms / 1000),
       callsRinging: run.ringing,
+      inFlightAgeS: [...run.ringingSince.values()].map((t) => (now - t) / 1000),
       callsWaiting: run.waiting,
+      window: run.window,
       abandonRate: run.abandonRate,
       abandonLimit: profile.abandon.limit,
+      patienceS: profile.abandon.agent_connect_seconds,
       maxDialRatio: c.max_dial_ratio,
     };
+    const counts = { ready: snap.ready, soonFree: soon };
     // Safety brake whatever the pacer says: over the cap, fall to 1:1.
     const pacer = run.abandonRate >= profile.abandon.limit ? progressivePacer : run.pacer;
     const wanted = Math.floor(pacer.callsToPlace(input));
@@ -298,6 +326,7 @@ export class DialerRuntime {
     const ctrl = new AbortController();
     r.calls.set(d.attemptId, ctrl);
     r.ringing++;
+    r.ringingSince.set(d.attemptId, this.clock.now());
     r.counters.dialed++;
     r.pacer.observe?.({ type: 'dialed', at: this.clock.now() });
     const task = this.attempt(r, d, ctrl, agent)
@@ -334,9 +363,11 @@ export class DialerRuntime {
         ringing: 0,
         waiting: 0,
         calls: new Map(),
-        counters: zero(),
+        counters: this.totalsOf(campaign.id),
         abandonRate: 0,
+        window: { liveAnswers: 0, abandons: 0 },
         abandonRateAt: -Infinity,
+        ringingSince: new Map(),
       });
     return campaign.id;
   }
@@ -372,8 +403,17 @@ export class DialerRuntime {
       variables: { TONGDAI_CAMPAIGN: c.id, TONGDAI_ATTEMPT: d.attemptId },
     });
     run.ringing--;
+    const placedAt = run.ringingSince.get(d.attemptId) ?? this.clock.now();
+    run.ringingSince.delete(d.attemptId);
+    const resolvedIn = (this.clock.now() - placedAt) / 1000;
     if (!result.answered) {
-      run.pacer.observe?.({ type: 'failed', at: this.clock.now() });
+      if (result.outcome !== 'cancelled')
+        run.pacer.observe?.({
+          type: 'resolved',
+          at: this.clock.now(),
+          result: result.outcome === 'no_answer' ? 'no_answer' : 'failed',
+          seconds: resolvedIn,
+        });
       if (reserved) await this.o.agents.release(reserved.id, this.clock.now(), 0);
       await this.finish(
         run,
@@ -389,7 +429,12 @@ export class DialerRuntime {
     const machine = result.amdStatus === 'MACHINE';
     if (!machine) run.counters.liveAnswers++;
     else run.counters.machines++;
-    run.pacer.observe?.({ type: machine ? 'machine' : 'answered', at: answeredAt.getTime() });
+    run.pacer.observe?.({
+      type: 'resolved',
+      at: answeredAt.getTime(),
+      result: machine ? 'machine' : 'live',
+      seconds: resolvedIn,
+    });
     await this.track(
       updateAttempt(
         this.o.db,
@@ -466,6 +511,11 @@ export class DialerRuntime {
     await Promise.all([call.hangup().catch(() => undefined), agentLeg.hangup().catch(() => undefined)]);
     await bridge.destroy().catch(() => undefined);
     const ended = this.now();
+    run.pacer.observe?.({
+      type: 'talk',
+      at: ended.getTime(),
+      seconds: (ended.getTime() - connectedAt.getTime()) / 1000,
+    });
     await this.o.agents.release(agent.id, ended.getTime(), c.wrap_up_seconds * 1000);
     await this.finish(run, d, 'completed', { ended_at: ended });
   }

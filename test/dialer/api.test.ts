@@ -5,6 +5,8 @@ import { silentLogger } from '../../src/log/index.js';
 import { type ApiHarness, startApi } from '../api/harness.js';
 import { addLeads, createList } from './harness.js';
 
+const json = (res: Response): Promise<any> => res.json();
+
 describe('dialer API: campaigns as data', function () {
   this.timeout(60_000);
   let h: ApiHarness;
@@ -116,7 +118,7 @@ describe('dialer API: campaigns as data', function () {
       expect(res.status, await res.text()).to.equal(204);
     }
     const res = await post('/api/v1/campaigns', body({ purpose: 'advertising' }));
-    const c = await res.json();
+    const c = await json(res);
     expect(res.status, JSON.stringify(c)).to.equal(201);
     expect(c).to.include({
       state: 'draft',
@@ -131,29 +133,29 @@ describe('dialer API: campaigns as data', function () {
   });
 
   it('start, pause and stop move the state; invalid moves are 409 and settings change only when not running', async () => {
-    const c = await (
-      await post('/api/v1/campaigns', body({ name: 'Nhắc thanh toán', purpose: 'collection' }))
-    ).json();
+    const c = await json(
+      await post('/api/v1/campaigns', body({ name: 'Nhắc thanh toán', purpose: 'collection' })),
+    );
     expect((await post(`/api/v1/campaigns/${c.id}/pause`, {})).status).to.equal(409);
     const started = await post(`/api/v1/campaigns/${c.id}/start`, {});
-    expect((await started.json()).state).to.equal('running');
+    expect((await json(started)).state).to.equal('running');
     const put = await h.request(`/api/v1/campaigns/${c.id}`, {
       method: 'PUT',
       key: h.keys.supervisor,
       body: JSON.stringify(body({ purpose: 'collection' })),
     });
     expect(put.status).to.equal(409);
-    expect((await (await post(`/api/v1/campaigns/${c.id}/pause`, {})).json()).state).to.equal('paused');
+    expect((await json(await post(`/api/v1/campaigns/${c.id}/pause`, {}))).state).to.equal('paused');
     const changed = await h.request(`/api/v1/campaigns/${c.id}`, {
       method: 'PUT',
       key: h.keys.supervisor,
       body: JSON.stringify(body({ purpose: 'collection', ring_timeout_seconds: 25 })),
     });
-    const changedBody = await changed.json();
+    const changedBody = await json(changed);
     expect(changed.status, JSON.stringify(changedBody)).to.equal(200);
     expect(changedBody).to.include({ ring_timeout_seconds: 25, version: 2 });
-    expect((await (await post(`/api/v1/campaigns/${c.id}/stop`, {})).json()).state).to.equal('stopped');
-    const stats = await (await h.request(`/api/v1/campaigns/${c.id}/stats`, { key: h.keys.analyst })).json();
+    expect((await json(await post(`/api/v1/campaigns/${c.id}/stop`, {}))).state).to.equal('stopped');
+    const stats = await json(await h.request(`/api/v1/campaigns/${c.id}/stats`, { key: h.keys.analyst }));
     expect(stats.abandon).to.include({
       window_hours: 720,
       limit: 0.03,
@@ -169,7 +171,7 @@ describe('dialer API: campaigns as data', function () {
   });
 
   it('preview: the agent sees the lead first, skips it, and a disposition needs a known code', async () => {
-    const c = await (
+    const c = await json(
       await post(
         '/api/v1/campaigns',
         body({
@@ -177,8 +179,8 @@ describe('dialer API: campaigns as data', function () {
           mode: 'preview',
           window: { default: { start: '00:00', end: '24:00' } },
         }),
-      )
-    ).json();
+      ),
+    );
     await post(`/api/v1/campaigns/${c.id}/start`, {});
     expect(
       (await post(`/api/v1/campaigns/${c.id}/preview`, { agent: 'agent3' }, h.keys.agent)).status,
@@ -190,7 +192,7 @@ describe('dialer API: campaigns as data', function () {
     );
     expect(login.status, await login.text()).to.equal(204);
     const res = await post(`/api/v1/campaigns/${c.id}/preview`, { agent: 'agent3' }, h.keys.agent);
-    const p = await res.json();
+    const p = await json(res);
     expect(res.status, JSON.stringify(p)).to.equal(200);
     expect(p.lead.phone).to.match(/^\+8491200000[12]$/);
     expect(p.caller_id).to.equal('+842838220000');

@@ -27,9 +27,17 @@ export interface DialerWorld {
   clock: DialerClock;
   lines: string[];
   runtimes: DialerRuntime[];
+  /** Every simulator of the world (the first is `sim`); advanced in lockstep. */
+  sims: Simulator[];
   addRuntime(
     engine: string,
-    options?: { pacer?: (c: Campaign) => Pacer; tickMs?: number },
+    options?: {
+      pacer?: (c: Campaign) => Pacer;
+      tickMs?: number;
+      agentlessLines?: number;
+      /** Its own simulator (another Asterisk): one app per Asterisk, as two engine sites would run. */
+      ownSimulator?: boolean;
+    },
   ): Promise<DialerRuntime>;
   /** Moves virtual time forward in steps, letting every engine finish its work between steps. */
   advance(ms: number, stepMs?: number): Promise<void>;
@@ -40,11 +48,13 @@ export async function startDialerWorld(options: { offsetMs?: number } = {}): Pro
   const db = await createTestDatabase();
   const redis = await createTestRedis();
   const sim = await startSimulator({ port: 0, clock: 'virtual', user: SimUser, password: SimPassword });
+  const sims = [sim];
   const offset = options.offsetMs ?? 0;
-  const clock: DialerClock = {
-    now: () => sim.clock.now() + offset,
-    setTimeout: (fn, ms) => sim.clock.setTimeout(fn, ms),
-  };
+  const clockOf = (s: Simulator): DialerClock => ({
+    now: () => s.clock.now() + offset,
+    setTimeout: (fn, ms) => s.clock.setTimeout(fn, ms),
+  });
+  const clock = clockOf(sim);
   const { logger, lines } = capturingLogger();
   const store = new CampaignStore(db.knex);
   const agents = new RedisDialerAgents(redis.redis, redis.prefix);
@@ -59,9 +69,16 @@ export async function startDialerWorld(options: { offsetMs?: number } = {}): Pro
     clock,
     lines,
     runtimes,
+    sims,
     async addRuntime(engine, o = {}) {
+      let own = sim;
+      if (o.ownSimulator) {
+        own = await startSimulator({ port: 0, clock: 'virtual', user: SimUser, password: SimPassword });
+        await own.clock.advance(sim.clock.now() - own.clock.now());
+        sims.push(own);
+      }
       const ari = await AriConnection.connect({
-        url: sim.url,
+        url: own.url,
         user: SimUser,
         password: SimPassword,
         app: 'tongdai',
@@ -80,9 +97,10 @@ export async function startDialerWorld(options: { offsetMs?: number } = {}): Pro
         store,
         logger,
         engine,
-        clock,
+        clock: clockOf(own),
         ...(o.pacer ? { pacer: o.pacer } : {}),
         ...(o.tickMs ? { tickMs: o.tickMs } : {}),
+        ...(o.agentlessLines ? { agentlessLines: o.agentlessLines } : {}),
       });
       runtimes.push(runtime);
       runtime.start();
@@ -90,14 +108,14 @@ export async function startDialerWorld(options: { offsetMs?: number } = {}): Pro
     },
     async advance(ms, stepMs = 100) {
       for (let done = 0; done < ms; done += stepMs) {
-        await sim.clock.advance(Math.min(stepMs, ms - done));
+        for (const s of sims) await s.clock.advance(Math.min(stepMs, ms - done));
         await settle(runtimes);
       }
     },
     async close() {
       for (const r of runtimes) await r.stop({ hangUp: true });
       for (const c of connections) await c.close();
-      await sim.close();
+      for (const s of sims) await s.close();
       await redis.cleanup();
       await db.drop();
     },
@@ -107,9 +125,9 @@ export async function startDialerWorld(options: { offsetMs?: number } = {}): Pro
 
 /** Waits until no engine has work in flight and the sockets have gone quiet. */
 export async function settle(runtimes: DialerRuntime[]): Promise<void> {
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     await Promise.all(runtimes.map((r) => r.idle()));
-    await new Promise((r) => setTimeout(r, 1));
+    await new Promise((r) => setImmediate(r));
   }
 }
 

@@ -13,7 +13,7 @@ function facts(over: Partial<AttemptFacts> = {}): AttemptFacts {
     lead: hcm,
     window,
     callerId: '+842838220000',
-    dnc: { internal_dnc: clean, national_dnc: clean },
+    dnc: { dnc_lists: clean, national_dnc: clean },
     consent: { granted: true, source: 'web form 2026-10-01', recordedAt: '2026-10-01T00:00:00Z' },
     recentDials: [],
     brandCallerIdRegistered: true,
@@ -26,7 +26,7 @@ describe('dialer compliance rules (pure)', () => {
     const rules = rulesFor('VN', 'advertising');
     expect(rules.map((r) => r.id)).to.have.members([
       'calling_window',
-      'internal_dnc',
+      'dnc_lists',
       'advertising_hours',
       'prior_consent',
       'national_dnc',
@@ -42,7 +42,7 @@ describe('dialer compliance rules (pure)', () => {
       rules,
       facts({
         dnc: {
-          internal_dnc: clean,
+          dnc_lists: clean,
           national_dnc: {
             allowed: false,
             reason: 'on the national do-not-call list VN (snapshot of 2026-11-01)',
@@ -57,7 +57,7 @@ describe('dialer compliance rules (pure)', () => {
       rules,
       facts({
         dnc: {
-          internal_dnc: clean,
+          dnc_lists: clean,
           national_dnc: {
             allowed: false,
             reason: 'national do-not-call list VN is stale: snapshot of 2026-09-01 is 84 days old (limit 31)',
@@ -89,7 +89,7 @@ describe('dialer compliance rules (pure)', () => {
 
   it('the purpose decides: Vietnam customer care needs neither consent nor a brand caller ID', () => {
     const ids = rulesFor('VN', 'customer_care').map((r) => r.id);
-    expect(ids).to.deep.equal(['calling_window', 'internal_dnc']);
+    expect(ids).to.deep.equal(['calling_window', 'dnc_lists']);
     const v = evaluateAttempt(rulesFor('VN', 'customer_care'), facts({ consent: { granted: false } }));
     expect(v.allowed).to.equal(true);
   });
@@ -119,11 +119,11 @@ describe('dialer compliance rules (pure)', () => {
         lead: { timeZone: 'America/Chicago', phone: '+13125550100' },
         at: new Date(Date.UTC(2026, 10, 24, 16)),
         dnc: {
-          internal_dnc: { allowed: false, reason: 'on the internal do-not-call list', source: 'internal' },
+          dnc_lists: { allowed: false, reason: 'on the internal do-not-call list', source: 'internal' },
         },
       }),
     );
-    expect(internal).to.include({ allowed: false, refusedBy: 'internal_dnc', final: true });
+    expect(internal).to.include({ allowed: false, refusedBy: 'dnc_lists', final: true });
   });
 
   it('a lead without a time zone is never dialed', () => {
