@@ -315,6 +315,21 @@ describe('leads: API (lists, uploads, imports, consents, do-not-call)', function
     expect((await call('DELETE', '/api/v1/dnc/numbers/%2B84912000111')).status).to.equal(404);
     expect((await call('GET', '/api/v1/dnc/check?phone=0912000111')).body.allowed).to.equal(true);
 
+    // A file of numbers into the internal list.
+    const internal = await uploadCsv('phone\n0912 000 301\n+84912000302\nnot a number\n', 'optouts.csv');
+    const into = await call('POST', '/api/v1/dnc/imports', {
+      upload_id: internal.body.id,
+      kind: 'internal',
+      default_country: 'VN',
+    });
+    expect(into.status).to.equal(202);
+    expect(await finished(into.body.id)).to.deep.include({
+      status: 'done',
+      rows_imported: 2,
+      rows_rejected: 1,
+    });
+    expect((await call('GET', '/api/v1/dnc/check?phone=0912000302')).body.source).to.equal('internal');
+
     // A national register: required → refused until imported.
     const missing = await call(
       'GET',
