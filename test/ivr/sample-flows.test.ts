@@ -26,6 +26,7 @@ describe('ivr: sample flows (flows/) driven through the simulator', function () 
   let crm: (url: string, init?: RequestInit) => Promise<Response>;
   const customers: Customer[] = [
     { phone: vipCaller, name: 'Trần Thị B', tags: ['gold'], vip: true, language: 'vi' },
+    { phone: '+84901110099', name: 'Nguyễn Văn C', tags: [], vip: false, language: 'vi' },
   ];
 
   before(async () => {
@@ -476,6 +477,44 @@ describe('ivr: sample flows (flows/) driven through the simulator', function () 
     x.onEnter('queue_billing', (id) => x.h.sim.control.remoteHangup(id));
     const r = await x.call({ from: caller, to: did, script: [{ atMs: 200, dtmf: '13' }] });
     expect(r.path).to.include('account:noInput');
+  });
+
+  it('the remaining branches: a known caller, English and Vietnamese on the 24/7 line, complaints answered', async () => {
+    await agentHangsUp('PJSIP/agent6');
+    const known = await x.call({ from: '+84901110099', to: did, script: [{ atMs: 200, dtmf: '14' }] });
+    expect(known.path.slice(0, 3)).to.deep.equal(['welcome:next', 'customer:found', 'language_menu:1']);
+    expect(known.path).to.include.members(['complaint:next', 'queue_complaints:next', 'survey:next']);
+    x.onEnter('purpose_menu', (id) => x.h.sim.control.remoteHangup(id));
+    const en = await x.call({ from: tehranCaller, to: intlDid, script: [{ atMs: 200, dtmf: '1' }] });
+    expect(en.path.slice(2, 4)).to.deep.equal(['language_menu:1', 'lang_en:next']);
+    const vi = await x.call({ from: tehranCaller, to: intlDid, script: [{ atMs: 200, dtmf: '3' }] });
+    expect(vi.path.slice(2, 4)).to.deep.equal(['language_menu:3', 'lang_vi:next']);
+  });
+
+  it('after hours: 2 → a message ended with # → saved prompt → goodbye', async () => {
+    const phone = '+84901110005';
+    now = Sunday;
+    x.onEnter('after_hours', (id) => x.h.sim.control.sendDtmf(id, '2*'));
+    x.onEnter('after_hours_voicemail', async (id) => {
+      await sleep(2800);
+      await x.h.sim.control.sendDtmf(id, '#');
+    });
+    const r = await x.call({ from: phone, to: did, script: [{ atMs: 200, dtmf: '3' }] });
+    expect(r.path.slice(-3)).to.deep.equal(['after_hours:2', 'after_hours_voicemail:next', 'bye:end']);
+    expect(await db.knex('voicemails').where({ caller_number: phone, box_id: 'reception' })).to.have.length(
+      1,
+    );
+  });
+
+  it('busy → 2 → # at once: no message → goodbye', async () => {
+    await busy('PJSIP/agent3', 'PJSIP/agent4');
+    x.onEnter('busy', (id) => x.h.sim.control.sendDtmf(id, '2*'));
+    x.onEnter('busy_voicemail', async (id) => {
+      await sleep(400);
+      await x.h.sim.control.sendDtmf(id, '#');
+    });
+    const r = await x.call({ from: '+84901110006', to: did, script: [{ atMs: 200, dtmf: '12' }] });
+    expect(r.path.slice(-4)).to.deep.equal(['busy:2', 'busy_voicemail:noMessage', 'bye:end', 'service:end']);
   });
 
   it('an unknown DID runs the default flow', async () => {
