@@ -28,6 +28,19 @@ describe('follow-ups: opened once per (type, call), SLA due times, the state mac
   const post = (path: string, key: string, body?: unknown) =>
     api(path, key, { method: 'POST', ...(body ? { body: JSON.stringify(body) } : {}) });
 
+  it('the routes are in /openapi.json', async () => {
+    const doc = (await (await h.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).to.include.members([
+      '/api/v1/follow-ups',
+      '/api/v1/follow-ups/slas',
+      '/api/v1/follow-ups/slas/{type}',
+      '/api/v1/follow-ups/{id}',
+      '/api/v1/follow-ups/{id}/assign',
+      '/api/v1/follow-ups/{id}/start',
+      '/api/v1/follow-ups/{id}/resolve',
+    ]);
+  });
+
   it('opens idempotently per (type, call), links a known customer, and sets due_at from the SLA table', async () => {
     const a = await store.open({ type: 'complaint', callId: uuid(1), customerPhone: '+84909999999' });
     const again = await store.open({ type: 'complaint', callId: uuid(1), customerPhone: '+84909999999' });

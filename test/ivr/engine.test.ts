@@ -166,4 +166,22 @@ describe('ivr: wired into the engine (FLOWS_DIR), call_events and ivr_node_stats
     expect(v1.document.description).to.not.equal('Shorter greeting');
     expect((await api('/api/v1/ivr/flows/nope/versions/1', 'analyst')).status).to.equal(404);
   });
+
+  it('API: surveys loaded from flows/surveys; voicemail boxes declared in routing.yaml exist', async () => {
+    const surveys = (await (await api('/api/v1/surveys', 'analyst')).json()) as {
+      items: Array<{ id: string; questions: Array<{ id: string; type: string }> }>;
+    };
+    expect(surveys.items.map((s) => s.id)).to.deep.equal(['post_call']);
+    expect(surveys.items[0]!.questions.map((q) => q.type)).to.deep.equal(['csat', 'nps', 'yes_no']);
+    expect((await api('/api/v1/surveys/post_call', 'supervisor')).status).to.equal(200);
+    expect((await api('/api/v1/surveys/nope', 'supervisor')).status).to.equal(404);
+    const boxes = (await (await api('/api/v1/voicemail/boxes', 'supervisor')).json()) as {
+      items: Array<{ box_id: string; owner_type: string }>;
+    };
+    expect(boxes.items.map((b) => `${b.box_id}:${b.owner_type}`)).to.deep.equal([
+      'reception:team',
+      'support:queue',
+    ]);
+    expect((await api('/api/v1/follow-ups', 'analyst')).status).to.equal(200);
+  });
 });

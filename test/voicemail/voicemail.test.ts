@@ -81,6 +81,21 @@ describe('voicemail: boxes, messages and audio through the API by role', functio
     });
   }
 
+  it('the routes are in /openapi.json (the audio as audio/wav)', async () => {
+    const res = await h.request('/openapi.json');
+    expect(res.status).to.equal(200);
+    const doc = (await res.json()) as { paths: Record<string, Record<string, any>> };
+    expect(Object.keys(doc.paths)).to.include.members([
+      '/api/v1/voicemail/boxes',
+      '/api/v1/voicemail/boxes/{boxId}',
+      '/api/v1/voicemail/boxes/{boxId}/messages',
+      '/api/v1/voicemail/messages/{id}',
+      '/api/v1/voicemail/messages/{id}/audio',
+      '/api/v1/voicemail/messages/{id}/heard',
+    ]);
+    expect(JSON.stringify(doc.paths['/api/v1/voicemail/messages/{id}/audio']!.get)).to.include('audio/wav');
+  });
+
   it('admins create boxes (validated); agents see their own and their queues’ boxes; supervisors all', async () => {
     const put = (id: string, body: unknown, key = h.keys.admin) =>
       api(`/api/v1/voicemail/boxes/${id}`, key, { method: 'PUT', body: JSON.stringify(body) });
