@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { AriAllocationFailedError, OriginateFailedError, type Call, type Telephony } from '../ari/index.js';
@@ -86,6 +87,8 @@ export class Acd implements QueueService, Conversations {
   private readonly waiters = new Map<string, Waiter>();
   private readonly talks = new Map<string, Conversation>();
   private readonly wrapTimers = new Map<string, AcdTimer>();
+  /** Conversations a transfer took over: the caller's stay ends when the transfer says so. */
+  private readonly handOffs = new Map<string, Promise<void>>();
   private subscriber: Redis | undefined;
   private tickTimer: AcdTimer | undefined;
   private wakeTimer: AcdTimer | undefined;
@@ -762,7 +765,7 @@ export class Acd implements QueueService, Conversations {
       await bridge?.destroy().catch(() => undefined);
       // The agent's phone goes down with the conversation; the caller goes on in the flow (survey...).
       await agentLeg.hangup().catch(() => undefined);
-      if (w.kind === 'callback') await caller.hangup().catch(() => undefined);
+      if (w.kind === 'callback' && !this.handOffs.has(w.id)) await caller.hangup().catch(() => undefined);
     }
     const endedAt = this.clock.now();
     const talk = (endedAt - connectedAt) / 1000;
@@ -782,12 +785,67 @@ export class Acd implements QueueService, Conversations {
         detail: { queue: q.id, agent: agent.id, talkSeconds: talk, hangupBy: hungUpBy },
       });
     w.phase = 'done';
-    this.settle(w, {
-      result: 'answered',
-      agent: agent.id,
-      conversationId: w.kind === 'call' ? caller.callId : w.id,
-    });
+    const conversationId = w.kind === 'call' ? caller.callId : w.id;
+    const until = this.handOffs.get(conversationId);
+    if (!until) {
+      this.settle(w, { result: 'answered', agent: agent.id, conversationId });
+      await this.afterCall(agent.id, w, q, wrapup);
+      return;
+    }
+    // A transfer owns the caller now: the agent wraps up, the stay ends when the transfer is over.
     await this.afterCall(agent.id, w, q, wrapup);
+    await until.catch(() => undefined);
+    this.handOffs.delete(conversationId);
+    this.settle(w, { result: 'answered', agent: agent.id, conversationId });
+  }
+
+  /** TransferHost: the agent leg ending no longer ends the caller's stay until `until` settles. */
+  handOff(conversation: Conversation, until: Promise<void>): void {
+    this.handOffs.set(conversation.conversationId, until);
+    void until.finally(() => {
+      // Settled with the conversation still going (the transfer failed, the agent kept the caller).
+      if (this.talks.has(conversation.conversationId)) this.handOffs.delete(conversation.conversationId);
+    });
+  }
+
+  /**
+   * An agent as a transfer target: its phone when available (the agent is then on_call for the
+   * transfer until `release`), or why not.
+   */
+  async resolveAgent(
+    agent: string,
+  ): Promise<
+    { endpoint: string; release: () => Promise<void> } | { refused: 'offline' | 'busy' | 'unknown_agent' }
+  > {
+    const cfg = this.directory.agents.get(agent);
+    if (!cfg) return { refused: 'unknown_agent' };
+    const transferCall = randomUUID();
+    const r = await this.agents.change(agent, {
+      from: ['available'],
+      to: 'on_call',
+      reason: 'transfer',
+      by: 'transfer',
+      set: { call: transferCall, queue: '' },
+    });
+    if (!r) {
+      const live = await this.live.agent(agent);
+      return {
+        refused: !live || live.state === 'logged_out' || live.state === 'paused' ? 'offline' : 'busy',
+      };
+    }
+    return {
+      endpoint: cfg.endpoint,
+      release: async () => {
+        await this.agents.change(agent, {
+          from: ['on_call'],
+          expectCall: transferCall,
+          to: 'available',
+          by: 'transfer',
+          set: { idleSince: this.clock.now(), call: '' },
+        });
+        this.wake();
+      },
+    };
   }
 
   /** on_call → wrap_up for `seconds`, then available (or the pending pause/log-out). */

@@ -254,4 +254,32 @@ describe('acd: queue calls over ARI', function () {
     expect((await t.h.sim.control.requests()).some((r) => r.path.endsWith('/moh'))).to.equal(true);
     await t.h.sim.control.remoteHangup(ch);
   });
+
+  it('transfer seams: a handed-off caller’s stay outlives the agent leg; agents resolve as targets', async () => {
+    await t.queue(sales);
+    await t.agent({ id: 'lan', endpoint: 'PJSIP/agent1' }, [{ queue: 'sales' }]);
+    await t.agent({ id: 'minh', endpoint: 'PJSIP/agent2' }, [{ queue: 'sales' }]);
+    await t.acd.agents.pause('minh', 'break', 'test');
+    const ch = await t.call();
+    const conversation = (await eventually(() => t.acd.list()[0], 'conversation'))!;
+    expect(await t.acd.resolveAgent('lan')).to.deep.equal({ refused: 'busy' });
+    expect(await t.acd.resolveAgent('minh')).to.deep.equal({ refused: 'offline' });
+    expect(await t.acd.resolveAgent('nobody')).to.deep.equal({ refused: 'unknown_agent' });
+    let release!: () => void;
+    t.acd.handOff(conversation, new Promise<void>((r) => (release = r)));
+    await t.h.sim.control.remoteHangup(conversation.agentLeg.channelId);
+    await eventually(async () => (await t.state('lan')) !== 'on_call', 'lan wraps up');
+    await sleep(300);
+    expect(t.outcomes.has(ch)).to.equal(false);
+    expect(conversation.caller.ended).to.equal(false);
+    release();
+    expect(await t.outcome(ch)).to.include({ result: 'answered', agent: 'lan' });
+    await eventually(async () => (await t.state('lan')) === 'available', 'lan free');
+    const target = await t.acd.resolveAgent('lan');
+    expect(target).to.include({ endpoint: 'PJSIP/agent1' });
+    expect(await t.state('lan')).to.equal('on_call');
+    await (target as { release(): Promise<void> }).release();
+    expect(await t.state('lan')).to.equal('available');
+    await t.h.sim.control.remoteHangup(ch);
+  });
 });
