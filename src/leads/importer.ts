@@ -70,6 +70,14 @@ export class ImportRefusedError extends Error {
   }
 }
 
+/** Another run of the same import committed first; this one stops without touching anything. */
+export class ImportTakenOverError extends Error {
+  override readonly name = 'ImportTakenOverError';
+  constructor(importId: string) {
+    super(`import ${importId} is being run by another worker; this run stops`);
+  }
+}
+
 interface ImportRow extends ImportCounts {
   id: string;
   kind: 'leads' | 'dnc';
@@ -283,13 +291,16 @@ export async function runImport(
     inflight = commitNow(write, lastLine).catch((error: unknown) => void (failed = { error }));
   }
   async function commitNow(write: (trx: Knex.Transaction) => Promise<ImportCounts>, lastLine: number) {
+    const from = committed;
     const c = await db.transaction(async (trx) => {
       // The batch and its committed line are one transaction, so a commit lost in a Postgres crash
       // is simply redone on resume: no need to wait for the WAL flush of every batch.
       await trx.raw('SET LOCAL synchronous_commit = off');
       const c = await write(trx);
-      await trx('lead_imports')
-        .where({ id: importId })
+      // Only from the line this run last committed: a second runner of the same import (a worker
+      // that lost its lock but is still alive) rolls its batch back here and stops.
+      const n = await trx('lead_imports')
+        .where({ id: importId, committed_line: from })
         .update({
           rows_read: trx.raw('rows_read + ?', [c.rows_read]),
           rows_imported: trx.raw('rows_imported + ?', [c.rows_imported]),
@@ -297,6 +308,7 @@ export async function runImport(
           rows_rejected: trx.raw('rows_rejected + ?', [c.rows_rejected]),
           committed_line: lastLine,
         });
+      if (n !== 1) throw new ImportTakenOverError(importId);
       return c;
     });
     committed = lastLine;

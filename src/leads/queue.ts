@@ -1,7 +1,13 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Knex } from 'knex';
 import type { Logger } from '../log/index.js';
-import { ImportRefusedError, runImport, type ImportProgress, type ImportResult } from './importer.js';
+import {
+  ImportRefusedError,
+  ImportTakenOverError,
+  runImport,
+  type ImportProgress,
+  type ImportResult,
+} from './importer.js';
 
 export const LeadImportQueueName = 'lead-imports';
 
@@ -84,6 +90,10 @@ export function startLeadImportWorker(options: LeadImportWorkerOptions): LeadImp
         });
         return result;
       } catch (err) {
+        if (err instanceof ImportTakenOverError) {
+          log.warn(`leads: ${err.message}`);
+          throw err;
+        }
         if (err instanceof ImportRefusedError) {
           log.warn(`leads: import refused: ${err.message}`);
           throw new UnrecoverableError(err.message);

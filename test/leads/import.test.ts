@@ -224,9 +224,31 @@ describe('leads: CSV import job (Postgres + Redis)', function () {
       { count: '2' },
     ]);
     // A finished import run again changes nothing.
+    const [twin] = (await db
+      .knex('lead_imports')
+      .insert({
+        kind: 'leads',
+        list_id: list.id,
+        upload_id: uploadId,
+        path: path.join(dir, `f${n}.csv`),
+        options: { default_country: 'VN', batch_rows: 7 },
+      })
+      .returning('id')) as Array<{ id: string }>;
+    // Two runners of one import at once (a worker that lost its lock is still going): one wins, the other stops.
+    const both = await Promise.allSettled([runImport(db.knex, twin!.id), runImport(db.knex, twin!.id)]);
+    expect(both.filter((r) => r.status === 'fulfilled')).to.have.length.at.least(1);
+    for (const r of both)
+      if (r.status === 'rejected') expect((r.reason as Error).name).to.equal('ImportTakenOverError');
+    expect(await db.knex('lead_imports').where({ id: twin!.id }).first()).to.deep.include({
+      status: 'done',
+      rows_read: '62',
+      rows_imported: '0',
+      rows_merged: '60',
+      rows_rejected: '2',
+    });
     expect(await runImport(db.knex, id)).to.deep.include({ rows_imported: 50, rows_merged: 10 });
     const totals = await db.knex('lead_lists').where({ id: list.id }).first();
-    expect(totals).to.deep.include({ rows_read: '62', rows_imported: '50' });
+    expect(totals).to.deep.include({ rows_read: '124', rows_imported: '50' });
   });
 
   it('refuses a file without a phone column, or not in UTF-8, before importing anything; no retries', async () => {
