@@ -41,6 +41,9 @@ export async function up(knex: Knex): Promise<void> {
     COMMENT ON COLUMN campaigns.abandon_limit IS 'Highest share of live answers that may be abandoned (0.03 = 3%), from the jurisdiction profile.';
     COMMENT ON COLUMN campaigns.abandon_window_hours IS 'Rolling window the abandon share is measured over: 720 (30 days, US) or 24 (UK).';
     COMMENT ON COLUMN campaigns.settings IS 'The campaign as the API accepted it (JSON).';
+    COMMENT ON COLUMN campaigns.started_at IS 'When it was last started.';
+    COMMENT ON COLUMN campaigns.stopped_at IS 'When it was last stopped.';
+    COMMENT ON COLUMN campaigns.created_by IS 'API key name that created it.';
     COMMENT ON COLUMN campaigns.version IS 'Goes up with every change of the settings.';
 
     CREATE TABLE brand_caller_ids (
@@ -136,6 +139,17 @@ export async function up(knex: Knex): Promise<void> {
     COMMENT ON COLUMN call_attempts.amd_cause IS 'AMD''s reason (e.g. LONGGREETING-...).';
     COMMENT ON COLUMN call_attempts.agent IS 'Agent connected (or the preview agent).';
     COMMENT ON COLUMN call_attempts.connected_at IS 'When the agent joined the call.';
+    COMMENT ON COLUMN call_attempts.ended_at IS 'When the attempt ended (hang-up, ring-out, refusal decided).';
+    COMMENT ON COLUMN call_attempts.channel_id IS 'Asterisk channel id of the outbound leg.';
+    COMMENT ON COLUMN call_attempts.call_id IS 'Id of the call in the call records (calls.call_id); equals id when dialed.';
+    COMMENT ON COLUMN call_attempts.mode IS 'Campaign mode at the time of the attempt.';
+    COMMENT ON COLUMN call_attempts.purpose IS 'Campaign purpose at the time of the attempt (decides which rules applied).';
+    COMMENT ON COLUMN call_attempts.jurisdiction IS 'Rule profile applied: US, UK, VN or none.';
+    COMMENT ON COLUMN call_attempts.abandon_reason IS 'Why the live answer got no agent (no agent free in time, agent phone did not answer).';
+    COMMENT ON COLUMN call_attempts.disposition_at IS 'When the agent set the disposition.';
+    COMMENT ON COLUMN call_attempts.campaign_id IS 'The campaign (campaigns.id).';
+    COMMENT ON COLUMN call_attempts.list_id IS 'The lead''s list (lead_lists.id).';
+    COMMENT ON COLUMN call_attempts.updated_at IS 'When the row last changed.';
     COMMENT ON COLUMN call_attempts.abandoned IS 'A live answer no agent took in time (the identity and opt-out message was played).';
     COMMENT ON COLUMN call_attempts.outcome IS 'How the attempt ended: completed (talked to an agent or heard the agentless message), busy, no_answer, machine, message_left, abandoned, failed, invalid, refused, skipped (preview), opted_out, cancelled (campaign stopped before answer).';
     COMMENT ON COLUMN call_attempts.hangup_cause IS 'Q.850 cause of the end of the call.';
@@ -159,6 +173,11 @@ export async function up(knex: Knex): Promise<void> {
     );
     CREATE INDEX dialer_callbacks_due_idx ON dialer_callbacks (campaign_id, due_at) WHERE status = 'pending';
     COMMENT ON TABLE dialer_callbacks IS 'Scheduled call-backs: a lead to call again at a lead-local time, by the same agent (agent set) or anyone (agent NULL).';
+    COMMENT ON COLUMN dialer_callbacks.campaign_id IS 'The campaign (campaigns.id).';
+    COMMENT ON COLUMN dialer_callbacks.agent IS 'The agent who promised the call; NULL for anyone in the campaign.';
+    COMMENT ON COLUMN dialer_callbacks.status IS 'pending, done (dialed: attempt_id) or cancelled.';
+    COMMENT ON COLUMN dialer_callbacks.attempt_id IS 'The attempt that scheduled it, then the one that made it.';
+    COMMENT ON COLUMN dialer_callbacks.time_zone IS 'The lead''s IANA time zone lead_local is in.';
     COMMENT ON COLUMN dialer_callbacks.lead_local IS 'The lead-local wall clock asked for.';
     COMMENT ON COLUMN dialer_callbacks.due_at IS 'The same instant as an absolute time.';
 
