@@ -76,11 +76,11 @@ export class PgVoicemailStore implements VoicemailStore {
         owner_type: box.ownerType,
         owner_id: box.ownerId,
         max_message_seconds: box.maxMessageSeconds,
+        updated_at: this.db.fn.now(),
       })
       .onConflict('box_id')
-      .merge(['name', 'language', 'greeting', 'owner_type', 'owner_id', 'max_message_seconds'])
+      .merge(['name', 'language', 'greeting', 'owner_type', 'owner_id', 'max_message_seconds', 'updated_at'])
       .returning('*');
-    await this.db('voicemail_boxes').where({ box_id: box.boxId }).update({ updated_at: this.db.fn.now() });
     return boxFrom(row);
   }
 
