@@ -148,11 +148,13 @@ export async function runRouting(o: RoutingOptions) {
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const started = Date.now();
+  const cpu0 = process.cpuUsage();
   for (let a = 1; a <= o.agents; a++)
     await acd.agents.login(`rt${a}`, [{ queue: 'sales', penalty: 0 }], 'bench');
   await Promise.race([finished, new Promise((r) => setTimeout(r, Math.max(0, until - Date.now())))]);
   lag.disable();
   const seconds = (Date.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
 
   stopping = true;
   for (let a = 1; a <= o.agents; a++)
@@ -172,6 +174,8 @@ export async function runRouting(o: RoutingOptions) {
     routingMaxMs: round(samples.length ? Math.max(...samples) : 0, 3),
     decisionsPerSecond: round(samples.length / seconds, 1),
     eventLoopP99Ms: round(lag.percentile(99) / 1e6, 2),
+    /** CPU the engine process used over the measurement, % of one core: low under a busy machine. */
+    engineCpuPct: round(((cpu.user + cpu.system) / 1e6 / seconds) * 100, 1),
     callersEntered: entered,
     errors: errors.length + failedCalls,
     errorSample: errors.slice(0, 3),
