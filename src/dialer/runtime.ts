@@ -400,7 +400,7 @@ export class DialerRuntime {
       timeoutSeconds: c.ring_timeout_seconds,
       amd: c.amd.enabled,
       signal: ctrl.signal,
-      variables: { TONGDAI_CAMPAIGN: c.id, TONGDAI_ATTEMPT: d.attemptId },
+      variables: { TONGDAI_CAMPAIGN: c.id, TONGDAI_ATTEMPT: d.attemptId, TONGDAI_LEAD: d.lead.id },
     });
     run.ringing--;
     const placedAt = run.ringingSince.get(d.attemptId) ?? this.clock.now();
