@@ -18,7 +18,7 @@ export interface FixedChoice {
 }
 
 const Scans: Record<FixedFamily, { coarse: number[]; fineStep: number }> = {
-  'per-ready': { coarse: range(1.1, 3.0, 0.1), fineStep: 0.01 },
+  'per-ready': { coarse: range(1.1, 6.0, 0.1), fineStep: 0.01 },
   'per-active': { coarse: range(1.02, 1.4, 0.02), fineStep: 0.002 },
 };
 
