@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { AriConnection } from '../../../src/ari/index.js';
 import { agentSchema, createAcd, queueSchema } from '../../../src/acd/index.js';
 import { SimControlClient } from '../../../src/simulator/control-client.js';
@@ -70,6 +70,28 @@ export async function runRouting(o: RoutingOptions) {
   });
   const acd = mod.acd;
   mod.attach(ari);
+  // Where a decision's time goes: the Redis reads and the claim it makes, timed from outside.
+  const timings: Record<'memberViews' | 'waiting' | 'claim', number[]> = {
+    memberViews: [],
+    waiting: [],
+    claim: [],
+  };
+  let fetchedIds = 0;
+  let fetches = 0;
+  const live = acd.live as unknown as Record<string, (...a: never[]) => Promise<unknown>>;
+  for (const name of ['memberViews', 'waiting', 'claim'] as const) {
+    const original = live[name]!.bind(acd.live);
+    live[name] = async (...a: never[]) => {
+      const t = performance.now();
+      const r = await original(...a);
+      timings[name].push(performance.now() - t);
+      if (name === 'waiting') {
+        fetches++;
+        fetchedIds += (r as string[]).length;
+      }
+      return r;
+    };
+  }
   await acd.directory.putQueue(
     queueSchema.parse({
       id: 'sales',
@@ -176,6 +198,14 @@ export async function runRouting(o: RoutingOptions) {
     eventLoopP99Ms: round(lag.percentile(99) / 1e6, 2),
     /** CPU the engine process used over the measurement, % of one core: low under a busy machine. */
     engineCpuPct: round(((cpu.user + cpu.system) / 1e6 / seconds) * 100, 1),
+    redisMs: Object.fromEntries(
+      Object.entries(timings).map(([k, xs]) => [
+        k,
+        { p50: round(percentile(xs, 50), 3), p99: round(percentile(xs, 99), 3) },
+      ]),
+    ),
+    /** Caller ids each dispatch round reads from the waiting line (the ACD reads all its own). */
+    idsReadPerRound: fetches ? Math.round(fetchedIds / fetches) : 0,
     callersEntered: entered,
     errors: errors.length + failedCalls,
     errorSample: errors.slice(0, 3),
