@@ -98,7 +98,7 @@ export class Acd implements QueueService, Conversations {
   private ticks = 0;
   private reseed = false;
 
-  constructor(private readonly options: AcdOptions) {
+  constructor(private options: AcdOptions) {
     this.clock = options.clock ?? wallClock;
     this.sounds = { ...DefaultSounds, ...options.sounds };
     this.live = new LiveState(options.redis, options.prefix);
@@ -136,8 +136,9 @@ export class Acd implements QueueService, Conversations {
   }
 
   /** Calls are placed and bridged through this Telephony (the ARI connection). */
-  attach(telephony: Telephony): void {
+  attach(telephony: Telephony, annotator?: CallAnnotator): void {
     this.telephony = telephony;
+    if (annotator) this.options.annotator = annotator;
   }
 
   async stop(): Promise<void> {

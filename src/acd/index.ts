@@ -85,8 +85,11 @@ export interface CreateAcdOptions {
 export interface AcdModule {
   acd: Acd;
   routes: RouteModule;
-  /** Gives the ACD the ARI connection: agents are rung and bridged through it. */
-  attach(telephony: Telephony): void;
+  /**
+   * Gives the ACD the ARI connection (agents are rung and bridged through it) and, once it exists,
+   * the call recorder (queue, agent and wait go on the call records).
+   */
+  attach(telephony: Telephony, recorder?: TimelineSource): void;
   close(): Promise<void>;
 }
 
@@ -126,7 +129,7 @@ export async function createAcd(options: CreateAcdOptions): Promise<AcdModule> {
   return {
     acd,
     routes: registerAcdRoutes(acd, store),
-    attach: (t) => acd.attach(t),
+    attach: (t, recorder) => acd.attach(t, recorder ? recorderAnnotator(recorder) : undefined),
     close: () => acd.stop(),
   };
 }
