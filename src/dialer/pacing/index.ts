@@ -20,3 +20,9 @@ export {
   type TrafficSnapshot,
 } from './traffic.js';
 export type * from './types.js';
+export {
+  PacingSession,
+  type PacingSessionOptions,
+  type RuntimePacerEvent,
+  type RuntimePacingInput,
+} from './session.js';
