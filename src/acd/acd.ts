@@ -920,7 +920,7 @@ export class Acd implements QueueService, Conversations {
       }
       if (event.state === 'available') this.wake();
     } else if (event.event === 'config') {
-      void this.directory.load().catch(() => undefined);
+      void this.directory.reload();
     }
   }
 

@@ -25,8 +25,17 @@ export class Directory {
     for (const r of [...DefaultPauseReasons, ...SystemPauseReasons]) this.reasons.set(r.code, r);
   }
 
-  /** Loads from Postgres (or Redis alone) and makes sure Redis has every definition. */
-  async load(): Promise<void> {
+  private loading: Promise<void> = Promise.resolve();
+
+  /** A reload after another engine's change: one at a time, so a slow one never wins over a newer one. */
+  reload(): Promise<void> {
+    this.loading = this.loading.then(() => this.load({ seedRedis: false })).catch(() => undefined);
+    return this.loading;
+  }
+
+  /** Loads from Postgres (or Redis alone) and (at start, after a Redis restart) puts every definition in Redis. */
+  async load(options: { seedRedis?: boolean } = {}): Promise<void> {
+    const seed = options.seedRedis ?? true;
     if (this.store) {
       const [queues, agents, reasons] = await Promise.all([
         this.store.queues(),
@@ -45,13 +54,18 @@ export class Directory {
         this.reasons,
         [...reasons, ...SystemPauseReasons].map((r) => [r.code, r] as const),
       );
-      for (const q of queues) await this.live.putQueue(q);
-      for (const a of agents) await this.live.putAgent(a);
+      if (seed) {
+        for (const q of queues) await this.live.putQueue(q);
+        for (const a of agents) await this.live.putAgent(a);
+      }
     } else {
       const queues = await this.live.queues();
+      if (!seed) this.queues.clear();
       for (const [id, q] of queues) this.queues.set(id, q);
-      for (const q of this.queues.values()) if (!queues.has(q.id)) await this.live.putQueue(q);
-      for (const a of this.agents.values()) await this.live.putAgent(a);
+      if (seed) {
+        for (const q of this.queues.values()) if (!queues.has(q.id)) await this.live.putQueue(q);
+        for (const a of this.agents.values()) await this.live.putAgent(a);
+      }
     }
   }
 
@@ -62,10 +76,10 @@ export class Directory {
   }
 
   async deleteQueue(id: string): Promise<boolean> {
-    const had = this.queues.delete(id);
-    await this.store?.deleteQueue(id);
+    const cached = this.queues.delete(id);
+    const stored = this.store ? await this.store.deleteQueue(id) : cached;
     await this.live.deleteQueue(id);
-    return had;
+    return stored;
   }
 
   async putAgent(agent: AgentConfig): Promise<void> {
@@ -75,9 +89,8 @@ export class Directory {
   }
 
   async deleteAgent(id: string): Promise<boolean> {
-    const had = this.agents.delete(id);
-    await this.store?.deleteAgent(id);
-    return had;
+    const cached = this.agents.delete(id);
+    return this.store ? await this.store.deleteAgent(id) : cached;
   }
 
   async putReason(reason: PauseReason): Promise<void> {
@@ -86,9 +99,8 @@ export class Directory {
   }
 
   async deleteReason(code: string): Promise<boolean> {
-    const had = this.reasons.delete(code);
-    await this.store?.deleteReason(code);
-    return had;
+    const cached = this.reasons.delete(code);
+    return this.store ? await this.store.deleteReason(code) : cached;
   }
 
   agentByPrincipal(principal: string): AgentConfig | undefined {
