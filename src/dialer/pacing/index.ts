@@ -25,4 +25,3 @@ export {
   type PacingSessionOptions,
   type RuntimePacerEvent,
   type RuntimePacingInput,
-} from './session.js';
