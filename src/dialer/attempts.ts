@@ -367,3 +367,49 @@ export async function finishAttempt(
       .update({ status, next_attempt_at: next, updated_at: at });
   });
 }
+
+/**
+ * Attempts nobody will finish: those this engine left active when it stopped (it restarted: the
+ * channels are gone or were hung up by the orphan policy), and previews an agent never accepted.
+ * They close as `failed` / `skipped` and their leads become due again, so no lead stays blocked by
+ * the one-active-attempt index.
+ */
+export async function closeStaleAttempts(
+  db: Knex,
+  options: { engine?: string; previewOlderThan: Date; at: Date },
+): Promise<Array<{ id: string; decision: string; agent: string | null }>> {
+  return db.transaction(async (trx) => {
+    const stale = await trx('call_attempts')
+      .where('active', true)
+      .andWhere((q) => {
+        if (options.engine) q.where((e) => e.where('engine', options.engine!).andWhere('decision', 'dial'));
+        q.orWhere((p) =>
+          p.where('decision', 'preview').andWhere('decided_at', '<', options.previewOlderThan),
+        );
+      })
+      .forUpdate()
+      .skipLocked()
+      .select('id', 'lead_id', 'decision', 'agent');
+    for (const a of stale) {
+      const preview = a.decision === 'preview';
+      await trx('call_attempts')
+        .where({ id: a.id })
+        .update({
+          active: false,
+          outcome: preview ? 'skipped' : 'failed',
+          ended_at: options.at,
+          updated_at: options.at,
+          abandon_reason: preview ? null : 'engine restarted during the call',
+        });
+      await trx('leads')
+        .where({ id: a.lead_id })
+        .whereIn('status', ['dialing', 'preview'])
+        .update({
+          status: trx.raw("CASE WHEN attempts > 0 THEN 'retry' ELSE 'new' END"),
+          next_attempt_at: null,
+          updated_at: options.at,
+        });
+    }
+    return stale;
+  });
+}

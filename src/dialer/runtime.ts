@@ -2,7 +2,14 @@ import type { Knex } from 'knex';
 import type { Bridge, Call, Telephony } from '../ari/index.js';
 import type { Logger } from '../log/index.js';
 import type { DialerAgent, DialerAgents } from './agents.js';
-import { claimAndDecide, type Decision, finishAttempt, type Outcome, updateAttempt } from './attempts.js';
+import {
+  claimAndDecide,
+  closeStaleAttempts,
+  type Decision,
+  finishAttempt,
+  type Outcome,
+  updateAttempt,
+} from './attempts.js';
 import type { Campaign } from './campaign.js';
 import { type AmdOriginator, dialLead } from './originate.js';
 import {
@@ -29,6 +36,9 @@ export const DefaultAgentlessLines = 10;
 const AgentPollMs = 100;
 const OptOutListenMs = 4000;
 const AbandonRateRefreshMs = 5000;
+const StaleSweepMs = 30_000;
+/** A preview nobody accepted or skipped in this time goes back to the list. */
+export const PreviewExpiryMs = 10 * 60_000;
 /** Agents in wrap-up this close to ready count as soon free. */
 const SoonFreeMs = 5000;
 
@@ -94,6 +104,9 @@ export class DialerRuntime {
   private readonly tickMs: number;
   private timer: { cancel(): void } | undefined;
   private running = false;
+  /** First tick after start: close what this engine left active before it restarted. */
+  private recovering = false;
+  private sweptAt = -Infinity;
   private ticking: Promise<void> | undefined;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly tasks = new Set<Promise<unknown>>();
@@ -106,6 +119,7 @@ export class DialerRuntime {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.recovering = true;
     this.schedule(0);
   }
 
@@ -178,6 +192,21 @@ export class DialerRuntime {
   }
 
   private async tick(): Promise<void> {
+    const now = this.clock.now();
+    if (this.recovering || now - this.sweptAt > StaleSweepMs) {
+      const closed = await closeStaleAttempts(this.o.db, {
+        ...(this.recovering ? { engine: this.o.engine } : {}),
+        previewOlderThan: new Date(now - PreviewExpiryMs),
+        at: new Date(now),
+      });
+      if (closed.length)
+        this.o.logger.warn('closed stale dialer attempts', { closed: closed.length, engine: this.o.engine });
+      // An agent whose preview expired is ready again.
+      for (const a of closed)
+        if (a.decision === 'preview' && a.agent) await this.o.agents.ready(a.agent, now);
+      this.recovering = false;
+      this.sweptAt = now;
+    }
     const states = await this.o.store.states();
     for (const [id, s] of states) {
       let run = this.runs.get(id);

@@ -164,3 +164,69 @@ describe('dialer agents: longest idle, abandons, dispositions, call-backs, pause
     expect(await db('call_attempts').where({ campaign_id: c.id, active: true })).to.have.length(0);
   });
 });
+
+describe('dialer recovery after an engine restart', function () {
+  this.timeout(120_000);
+  let world: DialerWorld;
+  afterEach(async () => world?.close());
+
+  it('closes the attempts the engine left active and a preview nobody answered, and the leads are dialed again', async () => {
+    world = await startDialerWorld();
+    const db = world.db.knex;
+    await world.sim.control.setOutboundProfile(humans);
+    const list = await createList(db);
+    const [crashed, previewed] = await addLeads(db, list, [
+      { phone: '+84912000201', time_zone: 'Asia/Ho_Chi_Minh' },
+      { phone: '+84912000202', time_zone: 'Asia/Ho_Chi_Minh' },
+    ]);
+    const c = await world.store.create(
+      campaignInput(list, {
+        mode: 'agentless',
+        agentless: { kind: 'message', message: 'sound:vi/thong-bao' },
+      }),
+      'test',
+    );
+    const now = world.clock.now();
+    const row = (id: string, lead: string, decision: string, at: number, engine: string) => ({
+      id,
+      campaign_id: c.id,
+      lead_id: lead,
+      phone: lead === crashed ? '+84912000201' : '+84912000202',
+      attempt_no: 1,
+      mode: 'agentless',
+      purpose: 'customer_care',
+      jurisdiction: 'none',
+      engine,
+      decided_at: new Date(at),
+      window_allowed: true,
+      window_reason: 'inside_window',
+      consent_required: false,
+      rule_decisions: '[]',
+      decision,
+      active: true,
+      dialed_at: decision === 'dial' ? new Date(at) : null,
+    });
+    await db('call_attempts').insert([
+      row('0b6f3c52-6f53-4d3e-9a55-000000000001', crashed!, 'dial', now - 60_000, 'engine-a'),
+      row('0b6f3c52-6f53-4d3e-9a55-000000000002', previewed!, 'preview', now - 11 * 60_000, 'engine-b'),
+    ]);
+    await db('leads').where({ id: crashed }).update({ status: 'dialing', attempts: 1 });
+    await db('leads').where({ id: previewed }).update({ status: 'preview' });
+    await world.store.transition(c.id, 'start');
+    const runtime = await world.addRuntime('engine-a', { agentlessLines: 4 });
+    await world.advance(30_000, 200);
+    await runtime.drained();
+    const old = await db('call_attempts').whereIn('id', [
+      '0b6f3c52-6f53-4d3e-9a55-000000000001',
+      '0b6f3c52-6f53-4d3e-9a55-000000000002',
+    ]);
+    expect(old.map((r) => [r.outcome, r.active]).sort()).to.deep.equal([
+      ['failed', false],
+      ['skipped', false],
+    ]);
+    const dialed = await db('call_attempts')
+      .where({ campaign_id: c.id, decision: 'dial', engine: 'engine-a' })
+      .whereNot('id', '0b6f3c52-6f53-4d3e-9a55-000000000001');
+    expect(dialed.map((r) => r.lead_id).sort()).to.deep.equal([crashed, previewed].sort());
+  });
+});
