@@ -20,8 +20,3 @@ export {
   type TrafficSnapshot,
 } from './traffic.js';
 export type * from './types.js';
-export {
-  PacingSession,
-  type PacingSessionOptions,
-  type RuntimePacerEvent,
-  type RuntimePacingInput,
