@@ -256,7 +256,7 @@ export async function up(knex: Knex): Promise<void> {
              count(*) AS leads,
              count(*) FILTER (WHERE l.attempts > 0) AS dialed,
              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM call_attempts a WHERE a.lead_id = l.id AND a.campaign_id = c.id AND a.connected_at IS NOT NULL)) AS reached,
-             count(*) FILTER (WHERE l.status IN ('done', 'do_not_call', 'refused', 'max_attempts')) AS closed,
+             count(*) FILTER (WHERE l.status NOT IN ('new', 'retry', 'callback', 'dialing', 'preview')) AS closed,
              round(count(*) FILTER (WHERE l.attempts > 0)::numeric / nullif(count(*), 0), 4) AS penetration
         FROM campaigns c
         JOIN leads l ON l.list_id = ANY (c.lead_list_ids)

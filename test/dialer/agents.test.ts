@@ -230,3 +230,47 @@ describe('dialer recovery after an engine restart', function () {
     expect(dialed.map((r) => r.lead_id).sort()).to.deep.equal([crashed, previewed].sort());
   });
 });
+
+describe('dialer preview: accept dials with the agent reserved', function () {
+  this.timeout(120_000);
+  let world: DialerWorld;
+  afterEach(async () => world?.close());
+
+  it('the agent reads the lead, accepts, and the answered call is bridged to that agent', async () => {
+    world = await startDialerWorld();
+    const db = world.db.knex;
+    await world.sim.control.setOutboundProfile(humans);
+    const list = await createList(db);
+    await addLeads(db, list, [{ phone: '+84912000301', time_zone: 'Asia/Ho_Chi_Minh', first_name: 'Hương' }]);
+    const c = await world.store.create(campaignInput(list, { mode: 'preview' }), 'test');
+    const runtime = await world.addRuntime('engine-a');
+    const service = new DialerService({
+      db,
+      store: world.store,
+      agents: world.agents,
+      compliance: leadCompliance,
+      runtime,
+      clock: world.clock,
+      engine: 'engine-a',
+    });
+    await world.store.transition(c.id, 'start');
+    await service.login(c.id, 'agent4', 'PJSIP/agent4');
+    const p = (await service.previewNext(c.id, 'agent4'))!;
+    expect(p.lead).to.include({ first_name: 'Hương', phone: '+84912000301' });
+    await world.advance(5000, 200); // the agent reads; nothing is dialed meanwhile
+    expect(
+      (await world.sim.control.requests()).filter(
+        (r) => r.path.startsWith('/ari/channels') && r.method === 'POST',
+      ),
+    ).to.have.length(0);
+    expect(await service.accept(p.attempt_id, 'agent4')).to.deep.equal({ decision: 'dial' });
+    await world.advance(60_000, 200);
+    await runtime.drained();
+    const row = await db('call_attempts').where({ id: p.attempt_id }).first();
+    expect(row).to.include({ decision: 'dial', outcome: 'completed', agent: 'agent4' });
+    expect(row.connected_at).to.not.equal(null);
+    const r = await service.disposition(p.attempt_id, { agent: 'agent4', code: 'do_not_call' });
+    expect(r.lead_status).to.equal('do_not_call');
+    expect(await checkDnc(db, '+84912000301', { at: new Date() })).to.include({ allowed: false });
+  });
+});
