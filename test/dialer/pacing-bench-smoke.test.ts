@@ -7,7 +7,14 @@ describe('bench:dialer smoke run (2 seeds × 15 min, 10 agents; the real run is 
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/dialer.ts'], {
       encoding: 'utf8',
       timeout: 290_000,
-      env: { ...process.env, BENCH_SEEDS: '2', BENCH_HOURS: '0.25', BENCH_AGENTS: '10', BENCH_THREADS: '2' },
+      env: {
+        ...process.env,
+        BENCH_SEEDS: '2',
+        BENCH_HOURS: '0.25',
+        BENCH_AGENTS: '10',
+        BENCH_THREADS: '2',
+        BENCH_E2E: '0',
+      },
     });
     expect(run.status, run.stderr).to.equal(0);
     const out = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
