@@ -214,3 +214,27 @@ describe('dialer API: campaigns as data', function () {
     expect(await dialer.agents.state('agent3')).to.include({ state: 'ready' });
   });
 });
+
+describe('dialer API: OpenAPI', () => {
+  it('every dialer route has an OpenAPI operation with its schemas', async () => {
+    const { RouteRegistry } = await import('../../src/api/registry.js');
+    const { buildOpenApi } = await import('../../src/api/openapi.js');
+    const { registerDialerRoutes } = await import('../../src/dialer/routes.js');
+    const registry = new RouteRegistry(async () => undefined, silentLogger());
+    registerDialerRoutes({
+      db: {} as never,
+      store: {} as never,
+      service: {} as never,
+      clock: { now: Date.now, setTimeout: () => ({ cancel() {} }) },
+    })(registry);
+    const doc = buildOpenApi(registry.routes, { title: 't', version: '1' }) as any;
+    const create = doc.paths['/api/v1/campaigns'].post;
+    expect(create.operationId).to.equal('createCampaign');
+    const schema = JSON.stringify(create.requestBody);
+    expect(schema).to.include('ring_timeout_seconds').and.include('"minimum":15');
+    expect(Object.keys(doc.paths)).to.include.members([
+      '/api/v1/campaigns/{id}/start',
+      '/api/v1/dialer/attempts/{id}/disposition',
+    ]);
+  });
+});
