@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordingPolicySchema } from './recording/policy.js';
 import type { OverflowDestination } from './port.js';
 
 /**
@@ -95,6 +96,8 @@ export const queueSchema = z
     /** Seconds the customer's phone rings on a callback attempt. */
     callbackRingSeconds: z.number().int().min(3).max(120).default(30),
     callbackRetrySeconds: z.number().int().min(1).max(86_400).default(120),
+    /** Recording of this queue's conversations (always/never/on_demand, consent prompt); null: the site default. */
+    recording: recordingPolicySchema.nullable().default(null),
   })
   .strict();
 export type QueueConfig = z.output<typeof queueSchema>;

@@ -69,6 +69,27 @@ export const configSchema = z.object({
     .string()
     .regex(/^[a-z]{2}(_[A-Z]{2})?$/, 'a language code such as en, vi or fa')
     .default('en'),
+
+  ACD_CONFIG_FILE: z.string().default(''),
+  ACD_DISPATCH_INTERVAL_MS: ms.default(500),
+  RECORDING_DEFAULT_MODE: z.enum(['always', 'never', 'on_demand']).default('on_demand'),
+  RECORDING_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a whole number of days (1 or more)' })
+    .int({ error: 'must be a whole number of days (1 or more)' })
+    .min(1, 'must be a whole number of days (1 or more)')
+    .default(90),
+
+  LEADS_UPLOAD_DIR: z.string().min(1).default('data/uploads'),
+  LEADS_MAX_UPLOAD_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int({ error: 'must be a number of bytes' })
+    .min(1024, 'must be at least 1024 bytes')
+    .default(1024 ** 3),
+  DNC_MAX_AGE_DAYS: z.coerce
+    .number({ error: 'must be a whole number of days (1 or more)' })
+    .int({ error: 'must be a whole number of days (1 or more)' })
+    .min(1, 'must be a whole number of days (1 or more)')
+    .default(31),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -11,6 +11,8 @@ import { createKnex, type Knex } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import type { EngineMetrics } from '../metrics/index.js';
 import { createIvr } from '../ivr/index.js';
+import { createLeadImportQueue, registerLeadRoutes } from '../leads/index.js';
+import { type ContactCenter, createContactCenter } from './contact-center.js';
 import { welcomeFlow } from './welcome-flow.js';
 
 export interface Engine {
@@ -20,6 +22,8 @@ export interface Engine {
   facts: FactsPipeline;
   /** Resolves once the first connection to Asterisk is up (it retries until then). */
   ari: Promise<AriConnection>;
+  /** The ACD and its companions (recording, supervision, transfers). */
+  center: ContactCenter;
   close(): Promise<void>;
 }
 
@@ -62,10 +66,36 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
     throw err;
   }
 
+  // Queues and agents (with recording, supervision, transfers and staffing maths), shared through Redis.
+  let center: ContactCenter;
+  try {
+    center = await createContactCenter({ config, db, redis, facts: facts.sink, logger });
+  } catch (err) {
+    await facts.close();
+    redis.disconnect();
+    await db.destroy();
+    throw err;
+  }
+
   // The IVR answers inbound calls when a flows folder is configured; otherwise the minimal flow does.
   const ivr = config.FLOWS_DIR
-    ? createIvr({ db, logger, dir: config.FLOWS_DIR, defaultLanguage: config.DEFAULT_LANGUAGE })
+    ? createIvr({
+        db,
+        logger,
+        dir: config.FLOWS_DIR,
+        defaultLanguage: config.DEFAULT_LANGUAGE,
+        facts: facts.sink,
+        queues: center.acd,
+        memberships: (agent) => center.memberships(agent),
+      })
     : undefined;
+
+  // Lead lists and do-not-call imports run as jobs on the worker; the API only stores and enqueues.
+  const leadImports = createLeadImportQueue(
+    redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }),
+    config.REDIS_PREFIX,
+  );
+  leadImports.on('error', (err) => logger.warn('lead import queue error', { error: err.message }));
 
   let connection: AriConnection | undefined;
   let closing = false;
@@ -83,7 +113,18 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
     logger,
     metrics,
     db,
-    routes: [registerReportRoutes(db), ...(ivr ? [ivr.routes] : [])],
+    routes: [
+      registerReportRoutes(db),
+      ...(ivr ? [ivr.routes] : []),
+      ...center.routes,
+      registerLeadRoutes({
+        db,
+        queue: leadImports,
+        uploadDir: config.LEADS_UPLOAD_DIR,
+        maxUploadBytes: config.LEADS_MAX_UPLOAD_BYTES,
+        maxNationalAgeDays: config.DNC_MAX_AGE_DAYS,
+      }),
+    ],
     health: {
       checks: {
         ari: async () =>
@@ -126,6 +167,7 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
       name: config.ENGINE_NAME,
       logger,
     });
+    center.attach(c, records.recorder);
     const welcome = welcomeFlow({ welcomeSound: config.WELCOME_SOUND, language: config.DEFAULT_LANGUAGE });
     if (ivr) {
       await ivr.start({
@@ -133,6 +175,7 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
         listSounds: () => c.rest.call('sounds', 'list'),
         recorder: records.recorder,
         fallback: welcome,
+        stored: c.stored,
       });
     } else c.onCall(welcome);
     return c;
@@ -146,13 +189,16 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
     },
     ari,
     facts,
+    center,
     async close() {
       closing = true;
       clearInterval(gaugeTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
+      await center.close();
       await connection?.close();
       await records?.close();
+      await leadImports.close();
       await facts.close();
       redis.disconnect();
       await db.destroy();

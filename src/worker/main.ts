@@ -9,6 +9,7 @@ import { postgresCheck, redisCheck } from '../api/health.js';
 import { loadConfigOrExit } from '../config/index.js';
 import { createKnex } from '../db/index.js';
 import { startFactsConsumer } from '../facts/index.js';
+import { startLeadImportWorker } from '../leads/index.js';
 import { createLogger } from '../log/index.js';
 import {
   assertNoEviction,
@@ -41,7 +42,7 @@ try {
 
 const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.RECORDS_WRITERS + 2 });
 pool.on('error', (err) => logger.warn(`records: idle Postgres connection lost: ${err.message}`));
-const knex = createKnex(config.DATABASE_URL, { poolMax: 2, logger });
+const knex = createKnex(config.DATABASE_URL, { poolMax: 4, logger });
 const metrics = createRecordsMetrics({ defaults: true });
 
 const consumer = startRecordsConsumer({
@@ -63,6 +64,14 @@ const facts = startFactsConsumer({
   connection: redis.duplicate({ maxRetriesPerRequest: null }),
   prefix: config.REDIS_PREFIX,
   pool,
+  logger,
+});
+
+// Lead list and do-not-call CSV imports (streamed, resumable).
+const leadImports = startLeadImportWorker({
+  connection: redis.duplicate({ maxRetriesPerRequest: null }),
+  prefix: config.REDIS_PREFIX,
+  db: knex,
   logger,
 });
 
@@ -101,7 +110,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info(`records worker stopping (${signal})`);
   clearInterval(maintenance);
   server.close();
-  await Promise.all([consumer.close(DefaultShutdownGraceMs), facts.close()]);
+  await Promise.all([consumer.close(DefaultShutdownGraceMs), facts.close(), leadImports.close()]);
   await Promise.allSettled([pool.end(), knex.destroy()]);
   redis.disconnect();
   logger.info('records worker stopped');
