@@ -25,8 +25,17 @@ export interface AriConnectionOptions {
   reconnectMaxMs?: number;
   probeIntervalMs?: number;
   orphanPolicy?: OrphanPolicy;
+  /**
+   * How long an apparent orphan (a channel in our app we hold no call for, an ownerless bridge of
+   * ours) is given before it is hung up, adopted or destroyed. The channel list and the events
+   * travel on different connections: a caller's StasisStart, or a bridge we are creating, can land
+   * just after the list that shows it, and must not be taken for a predecessor's leftover.
+   */
+  orphanGraceMs?: number;
   subscribeAll?: boolean;
 }
+
+export const DefaultOrphanGraceMs = 2000;
 
 interface Expected {
   resolve(call: Call): void;
@@ -72,6 +81,7 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
   private readonly expected = new Map<string, Expected>();
   private callHandler: ((call: Call) => void | Promise<void>) | undefined;
   private closed = false;
+  private readonly orphanTimers = new Set<NodeJS.Timeout>();
   /** Recordings Asterisk stored (voicemail, call recordings). */
   readonly stored: StoredRecordings;
 
@@ -171,6 +181,8 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const t of this.orphanTimers) clearTimeout(t);
+    this.orphanTimers.clear();
     await this.stream.stop();
     for (const call of this.calls.values()) call.end();
     this.calls.clear();
@@ -412,19 +424,8 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
         e?.resolve(this.startCall(channel, []));
       }
       for (const id of plan.forgetBridges) this.bridges.get(id)?.markDestroyed();
-      await Promise.all([
-        ...plan.hangup.map(
-          (id) => (
-            this.noteLocalHangup(id),
-            this.rest.call('channels', 'hangup', { channelId: id }).catch(() => undefined)
-          ),
-        ),
-        ...plan.destroyBridges.map((id) =>
-          this.rest.call('bridges', 'destroy', { bridgeId: id }).catch(() => undefined),
-        ),
-        this.settleMissedPlaybacks(),
-      ]);
-      for (const channel of plan.adopt) this.runHandler(this.startCall(channel, [], true));
+      await this.settleMissedPlaybacks();
+      this.handleOrphansLater(plan);
       const m = this.options.metrics?.ariResyncs;
       m?.inc({ action: 'ended' }, plan.endCalls.length + plan.failExpected.length);
       m?.inc({ action: 'started' }, plan.startExpected.length);
@@ -447,6 +448,46 @@ export class AriConnection extends EventEmitter<ConnectionEvents> implements Tel
       });
       this.stream.drop();
     }
+  }
+
+  /** Orphans still unclaimed after the grace period are hung up (or adopted), ownerless bridges destroyed. */
+  private handleOrphansLater(plan: {
+    hangup: string[];
+    adopt: AriChannel[];
+    destroyBridges: string[];
+  }): void {
+    if (!plan.hangup.length && !plan.adopt.length && !plan.destroyBridges.length) return;
+    const timer = setTimeout(() => {
+      this.orphanTimers.delete(timer);
+      if (this.closed) return;
+      const unclaimed = (id: string) => !this.calls.has(id) && !this.expected.has(id);
+      const hangup = plan.hangup.filter(unclaimed);
+      const adopt = plan.adopt.filter((c) => unclaimed(c.id));
+      const destroy = plan.destroyBridges.filter((id) => !this.bridges.has(id));
+      for (const id of hangup) {
+        this.noteLocalHangup(id);
+        void this.rest.call('channels', 'hangup', { channelId: id }).catch(() => undefined);
+      }
+      for (const id of destroy)
+        void this.rest.call('bridges', 'destroy', { bridgeId: id }).catch(() => undefined);
+      for (const channel of adopt) this.runHandler(this.startCall(channel, [], true));
+      const claimed =
+        plan.hangup.length -
+        hangup.length +
+        plan.adopt.length -
+        adopt.length +
+        plan.destroyBridges.length -
+        destroy.length;
+      if (hangup.length || adopt.length || destroy.length || claimed)
+        this.options.logger.info('ARI orphans handled', {
+          hungUp: hangup.length,
+          adopted: adopt.length,
+          bridgesDestroyed: destroy.length,
+          claimedMeanwhile: claimed,
+        });
+    }, this.options.orphanGraceMs ?? DefaultOrphanGraceMs);
+    timer.unref();
+    this.orphanTimers.add(timer);
   }
 
   /** A playback that finished while events were not flowing would leave its waiter hanging. */

@@ -94,6 +94,51 @@ describe('ari: resilience (simulator)', function () {
     expect(next.stats()).to.deep.equal(IdleStats);
   });
 
+  it('a caller whose StasisStart lands after the re-sync listed its channel is neither hung up nor run twice', async () => {
+    h = await startAriHarness({ orphanGraceMs: 300 });
+    const started: Call[] = [];
+    h.ari.onCall(async (call) => {
+      started.push(call);
+      await call.answer();
+      await call.whenEnded();
+    });
+    // The channel list (one connection) shows the caller before its StasisStart (the other) arrives.
+    const listed = {
+      id: 'race-1',
+      name: 'PJSIP/trunk-00000001',
+      state: 'Ring',
+      caller: { name: '', number: '+989121234567' },
+      connected: { name: '', number: '' },
+      accountcode: '',
+      dialplan: {
+        context: 'from-trunk',
+        exten: '1900',
+        priority: 2,
+        app_name: 'Stasis',
+        app_data: 'tongdai',
+      },
+      creationtime: new Date().toISOString().replace('Z', '+0000'),
+      language: 'fa',
+    };
+    await h.sim.control.injectResponse({
+      method: 'GET',
+      path: '^/ari/channels$',
+      status: 200,
+      body: [listed],
+      times: 1,
+    });
+    const resynced = new Promise((r) => h.ari.once('resynced', r));
+    await h.sim.control.dropWebSockets();
+    await resynced;
+    await h.sim.control.placeCall({ from: '+989121234567', to: '1900', channelId: 'race-1' });
+    await eventually(() => started.length === 1, 'the call runs');
+    await sleep(600); // past the orphan grace period
+    expect(started.length).to.equal(1);
+    expect(started[0]!.ended).to.equal(false);
+    expect((await h.sim.control.state()).channels.count).to.equal(1);
+    await started[0]!.hangup();
+  });
+
   it('adopt policy: a restarted engine runs the leftover channel as a call', async () => {
     h = await startAriHarness();
     h.ari.onCall(async (call) => {
