@@ -206,6 +206,13 @@ export class DialerRuntime {
         if (a.decision === 'preview' && a.agent) await this.o.agents.ready(a.agent, now);
       this.recovering = false;
       this.sweptAt = now;
+      for (const [id, run] of this.runs)
+        if (
+          run.campaign.state === 'running' &&
+          !run.calls.size &&
+          (await this.o.store.completeIfExhausted(id, new Date(now)))
+        )
+          this.o.logger.info('campaign completed: no lead left to dial', { campaign: id });
     }
     const states = await this.o.store.states();
     for (const [id, s] of states) {

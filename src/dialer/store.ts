@@ -131,7 +131,7 @@ export class CampaignStore {
       pause: ['running'],
       stop: ['running', 'paused', 'draft'],
     };
-    if (current.state === to) return current;
+    if (current.state === to || (action === 'stop' && current.state === 'completed')) return current;
     if (!allowed[action].includes(current.state))
       throw new ConflictError(`cannot ${action} a campaign that is ${current.state}`);
     // A brand registration may have lapsed since the campaign was saved.
@@ -146,6 +146,29 @@ export class CampaignStore {
       })
       .returning('*');
     return toCampaign(row as CampaignRow);
+  }
+
+  /**
+   * Marks a running campaign completed when no lead of its lists can be dialed again (every lead
+   * closed: done, do-not-call, no consent, attempts used up...) and no attempt is in progress.
+   */
+  async completeIfExhausted(id: string, at: Date): Promise<boolean> {
+    const n = await this.db('campaigns')
+      .where({ id, state: 'running' })
+      .whereNotExists(
+        this.db('leads')
+          .select(this.db.raw('1'))
+          .whereRaw('leads.list_id = ANY (campaigns.lead_list_ids)')
+          .whereIn('status', ['new', 'retry', 'callback', 'dialing', 'preview']),
+      )
+      .whereNotExists(
+        this.db('call_attempts')
+          .select(this.db.raw('1'))
+          .whereRaw('call_attempts.campaign_id = campaigns.id')
+          .andWhere('active', true),
+      )
+      .update({ state: 'completed', stopped_at: at, updated_at: at });
+    return n > 0;
   }
 
   /** Campaigns an engine should be working on (running or paused: paused ones still finish their calls). */

@@ -55,5 +55,7 @@ describe('dialer runtime through the simulator (virtual clock)', function () {
     const counters = runtime.counters(c.id);
     expect(counters.dialed).to.equal(12);
     expect(counters.abandoned).to.equal(rows.filter((r) => r.abandoned).length);
+    // Every lead closed, nothing in progress: the campaign completed by itself.
+    expect((await world.store.get(c.id)).state).to.equal('completed');
   });
 });
