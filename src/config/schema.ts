@@ -85,6 +85,17 @@ export const configSchema = z.object({
     .int({ error: 'must be a number of bytes' })
     .min(1024, 'must be at least 1024 bytes')
     .default(1024 ** 3),
+  DIALER_ENABLED: bool.default(true),
+  DIALER_TRUNK: z
+    .string()
+    .includes('{number}', { error: 'must contain {number}' })
+    .default('PJSIP/{number}@trunk'),
+  DIALER_TICK_MS: ms.default(200),
+  DIALER_AGENTLESS_LINES: z.coerce
+    .number({ error: 'must be a whole number of lines (1 or more)' })
+    .int({ error: 'must be a whole number of lines (1 or more)' })
+    .min(1, 'must be a whole number of lines (1 or more)')
+    .default(10),
   DNC_MAX_AGE_DAYS: z.coerce
     .number({ error: 'must be a whole number of days (1 or more)' })
     .int({ error: 'must be a whole number of days (1 or more)' })

@@ -1,7 +1,8 @@
 import type http from 'node:http';
 import { Redis } from 'ioredis';
 import { createApi, listen, postgresCheck, redisCheck } from '../api/index.js';
-import { AriConnection } from '../ari/index.js';
+import { AriConnection, type Telephony } from '../ari/index.js';
+import { createDialer } from '../dialer/index.js';
 import { type RecordsPipeline, startRecordsPipeline } from '../cdr/pipeline.js';
 import { assertNoEviction } from '../records/redis-policy.js';
 import { registerReportRoutes } from '../reports/routes.js';
@@ -90,6 +91,18 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
       })
     : undefined;
 
+  // Outbound campaigns: decisions and attempts in Postgres, pacing per engine; dialing starts with ARI.
+  const dialer = createDialer({
+    db,
+    redis,
+    prefix: `${config.REDIS_PREFIX}:`,
+    logger,
+    engine: config.ENGINE_NAME,
+    trunk: config.DIALER_TRUNK,
+    tickMs: config.DIALER_TICK_MS,
+    agentlessLines: config.DIALER_AGENTLESS_LINES,
+  });
+
   // Lead lists and do-not-call imports run as jobs on the worker; the API only stores and enqueues.
   const leadImports = createLeadImportQueue(
     redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }),
@@ -117,6 +130,7 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
       registerReportRoutes(db),
       ...(ivr ? [ivr.routes] : []),
       ...center.routes,
+      dialer.routes,
       registerLeadRoutes({
         db,
         queue: leadImports,
@@ -168,16 +182,31 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
       logger,
     });
     center.attach(c, records.recorder);
+    if (config.DIALER_ENABLED) dialer.start(c);
+    // An outbound leg that finishes AMD after its engine restarted enters Stasis(app,outbound,...)
+    // with nobody expecting it: it is not an inbound caller, so it is released, not run as one.
+    const inbound: Telephony = {
+      onCall: (handler) =>
+        c.onCall((call) => {
+          if (call.args[0] === 'outbound') {
+            call.log.warn('outbound leg with no campaign waiting for it; hanging up');
+            return call.hangup('normal');
+          }
+          return handler(call);
+        }),
+      originate: (options) => c.originate(options),
+      createBridge: (options) => c.createBridge(options),
+    };
     const welcome = welcomeFlow({ welcomeSound: config.WELCOME_SOUND, language: config.DEFAULT_LANGUAGE });
     if (ivr) {
       await ivr.start({
-        telephony: c,
+        telephony: inbound,
         listSounds: () => c.rest.call('sounds', 'list'),
         recorder: records.recorder,
         fallback: welcome,
         stored: c.stored,
       });
-    } else c.onCall(welcome);
+    } else inbound.onCall(welcome);
     return c;
   });
 
@@ -195,6 +224,7 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
       clearInterval(gaugeTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
+      await dialer.close();
       await center.close();
       await connection?.close();
       await records?.close();
