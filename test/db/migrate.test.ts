@@ -43,12 +43,20 @@ describe('db: databases and migrations', () => {
     for (const col of cols.rows) expect(col.comment, `comment on api_keys.${col.name}`).to.be.a('string');
   });
 
-  it('every timestamp in the schema carries a time zone', async () => {
+  it('every timestamp in the schema carries a time zone, except documented lead-local wall clocks', async () => {
+    // A lead-local wall clock ("09:30 where the lead lives") is deliberately zone-less: it sits beside
+    // the lead's IANA zone and the absolute time, and says so in its column comment.
     const r = await db.knex.raw(`
-      SELECT table_name, column_name FROM information_schema.columns
-      WHERE table_schema = 'public' AND data_type = 'timestamp without time zone'
-        AND table_name NOT LIKE 'knex_%'`);
-    expect(r.rows).to.deep.equal([]);
+      SELECT c.table_name, c.column_name,
+             col_description(format('%I', c.table_name)::regclass, c.ordinal_position::int) AS comment
+        FROM information_schema.columns c
+       WHERE c.table_schema = 'public' AND c.data_type = 'timestamp without time zone'
+         AND c.table_name NOT LIKE 'knex_%'`);
+    const undocumented = r.rows.filter(
+      (row: { column_name: string; comment: string | null }) =>
+        !/lead_local/.test(row.column_name) || !/lead-local wall clock/i.test(row.comment ?? ''),
+    );
+    expect(undocumented).to.deep.equal([]);
   });
 
   it('rejects a role outside admin, supervisor, agent, analyst', async () => {
