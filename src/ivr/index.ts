@@ -48,6 +48,8 @@ export interface IvrStart {
   fallback(call: Call): Promise<void>;
   /** Asterisk's stored recordings (AriConnection.stored): voicemail audio for the API. */
   stored?: StoredRecordings;
+  /** The ACD, when it is built after createIvr (it needs ARI); its queues must be loaded by now. */
+  queues?: QueueService;
 }
 
 export interface Ivr {
@@ -88,6 +90,7 @@ export function timelineObserver(recorder: CallRecorder): IvrObserver {
 export function createIvr(options: IvrOptions): Ivr {
   let sounds: SoundCatalog | undefined;
   let stored: StoredRecordings | undefined;
+  let queues = options.queues;
   const agents = new LocalAgentPool();
   const voicemail = new PgVoicemailStore(options.db);
   const followUps = new PgFollowUps(options.db);
@@ -100,7 +103,7 @@ export function createIvr(options: IvrOptions): Ivr {
       return sounds;
     },
     onRouting: (r) => agents.setQueues(r.queues),
-    ...(options.queues ? { acd: options.queues } : {}),
+    acd: () => queues,
     boxes: async () => new Set(await voicemail.boxIds()),
     syncBoxes: async (boxes) => {
       for (const [boxId, b] of Object.entries(boxes))
@@ -134,6 +137,7 @@ export function createIvr(options: IvrOptions): Ivr {
     async start(deps) {
       sounds = soundCatalogFrom(await deps.listSounds());
       stored = deps.stored;
+      queues = deps.queues ?? queues;
       const interpreter = new IvrInterpreter({
         services: {
           telephony: deps.telephony,
@@ -144,7 +148,7 @@ export function createIvr(options: IvrOptions): Ivr {
           followUps,
           ...(deps.stored ? { recordings: deps.stored } : {}),
           ...(options.facts ? { facts: options.facts } : {}),
-          ...(options.queues ? { queues: options.queues } : {}),
+          ...(queues ? { queues } : {}),
           fetch: globalThis.fetch,
           now: () => new Date(),
         },

@@ -19,7 +19,7 @@ export interface FlowRegistryOptions {
   /** Told about every accepted routing (the agent pool follows its queues). */
   onRouting?: (routing: Routing) => void;
   /** The ACD: queue nodes must name its queues (instead of routing.yaml's). */
-  acd?: { has(queue: string): boolean };
+  acd?: () => { has(queue: string): boolean } | undefined;
   /** Voicemail boxes that exist, read at each load and API change. */
   boxes?: () => Promise<ReadonlySet<string>>;
   /** Creates or updates the boxes routing.yaml declares, before the flows naming them are checked. */
@@ -234,9 +234,10 @@ export class FlowRegistry {
 
   /** References beyond flows and sounds: the ACD's queues, voicemail boxes, loaded surveys. */
   private async extraRefs(): Promise<Partial<FlowReferences>> {
+    const acd = this.options.acd?.();
     return {
       surveys: new Set(this.surveysNow.keys()),
-      ...(this.options.acd ? { acd: this.options.acd } : {}),
+      ...(acd ? { acd } : {}),
       ...(this.options.boxes ? { boxes: await this.options.boxes() } : {}),
     };
   }

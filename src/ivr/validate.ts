@@ -9,7 +9,7 @@ export interface FlowReferences {
   sounds: SoundCatalog;
   /** Queue names the routing configuration knows (without the ACD). */
   queues: ReadonlySet<string>;
-  /** The ACD's queues: when given, queue names are checked with it instead of `queues`. */
+  /** The ACD's queues: a queue node may name one of them or one of routing.yaml's `queues`. */
   acd?: { has(queue: string): boolean };
   /** Voicemail boxes that exist; unchecked when not given. */
   boxes?: ReadonlySet<string>;
@@ -54,7 +54,7 @@ export function validateFlow(input: unknown, refs: FlowReferences): FlowValidati
       const sound = m.uri.slice('sound:'.length);
       if (!refs.sounds.has(sound)) errors.push({ path: at(id, ...m.path), message: `no sound "${sound}"` });
     }
-    if (node.type === 'queue' && !(refs.acd ? refs.acd.has(node.queue) : refs.queues.has(node.queue)))
+    if (node.type === 'queue' && !refs.acd?.has(node.queue) && !refs.queues.has(node.queue))
       errors.push({ path: at(id, 'queue'), message: `no queue "${node.queue}"` });
     if (node.type === 'voicemail' && refs.boxes && !refs.boxes.has(node.box))
       errors.push({ path: at(id, 'box'), message: `no voicemail box "${node.box}"` });

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { QueueOutcome, QueueRequest, QueueService } from '../../src/acd/port.js';
 import type { Call } from '../../src/ari/index.js';
 import type { CallbackRequest } from '../../src/ivr/context.js';
+import { FlowRegistry } from '../../src/ivr/registry.js';
+import { MemoryFlowVersionStore } from '../../src/ivr/store.js';
 import { validateFlow } from '../../src/ivr/validate.js';
 import { surveyDocument } from '../../src/surveys/schema.js';
 import { sleep } from '../helpers/ari.js';
@@ -218,8 +220,32 @@ describe('ivr: the queue node with the ACD (QueueService)', function () {
     expect(r.path).to.deep.equal(['complaint:next', 'queue:hangup']);
   });
 
+  it("queues the ACD does not have are routing.yaml's: the sample folder loads with an empty ACD, and such a queue rings its endpoints", async () => {
+    const registry = new FlowRegistry({
+      store: new MemoryFlowVersionStore(),
+      dir: 'flows',
+      logger: x.h.ari.logger,
+      sounds: async () => x.refs.sounds,
+      acd: () => ({ has: () => false }),
+    });
+    expect((await registry.load()).refused).to.deep.equal([]);
+
+    await x.h.sim.control.setEndpoint('PJSIP/agent1', {
+      behaviour: 'answer',
+      answerAfterMs: 200,
+      hangupAfterMs: 300,
+    });
+    const mixed = { ...flow, nodes: { ...flow.nodes, queue: { ...flow.nodes.queue, queue: 'sales' } } };
+    x.serve([mixed], 'acd', [quick]);
+    x.onEnter('survey', (id) => x.h.sim.control.sendDtmf(id, '5'));
+    const r = await x.call({ from: caller, to: '+982188776655' });
+    expect(r.path).to.deep.equal(['complaint:next', 'queue:next', 'survey:next', 'bye:end']);
+    expect(acd.requests).to.deep.equal([]);
+    expect(x.annotations.get(r.channelId)).to.include({ queue: 'sales', agent: 'PJSIP/agent1' });
+  });
+
   it('flow validation asks the ACD which queues exist', () => {
-    const refs = { ...x.refs, acd: { has: (q: string) => q === 'billing' } };
+    const refs = { ...x.refs, acd: { has: (q: string) => q === 'billing_vip' } };
     const bad = structuredClone(flow) as typeof flow & { nodes: { queue: { queue: string } } };
     bad.nodes.queue.queue = 'nope';
     const r = validateFlow(bad, { ...refs, flows: new Set(), surveys: new Set(['quick']) });

@@ -95,11 +95,11 @@ export class EndpointNode extends RouteNode<NodeOf<'endpoint'>> {
 }
 
 /**
- * With the ACD (services.queues): the caller enters the queue and the ACD rings, bridges and
+ * A queue the ACD (services.queues) has: the caller enters it and the ACD rings, bridges and
  * announces; its outcome picks the branch — answered → next (after the conversation), an overflow
  * it chose → handled here (voicemail box, callback request, another flow or queue) then "overflow",
- * anything else → noAnswer. Without it: ring the queue's agent endpoints in order, skipping the ones
- * already on a call through this engine, and bridge the first that answers.
+ * anything else → noAnswer. A queue only routing.yaml lists (or no ACD): ring its agent endpoints in
+ * order, skipping the ones already on a call through this engine, and bridge the first that answers.
  */
 export class QueueNode extends RouteNode<NodeOf<'queue'>> {
   private child: NodeTask | undefined;
@@ -118,8 +118,10 @@ export class QueueNode extends RouteNode<NodeOf<'queue'>> {
     ctx.annotate({ queue, ...(priority !== undefined ? { priority } : {}) });
     ctx.note({ queue, priority: priority ?? null });
     ctx.vars.set('queue', queue);
+    // The ACD serves the queues it has; a queue only routing.yaml lists still rings its endpoints
+    // (a site moves its queues to the ACD one at a time).
     const acd = ctx.services.queues;
-    if (acd) return this.viaAcd(ctx, acd, queue, priority ?? 0);
+    if (acd?.has(queue)) return this.viaAcd(ctx, acd, queue, priority ?? 0);
     for (const endpoint of ctx.services.agents.endpointsOf(queue) ?? []) {
       if (this.killed) return Stopped;
       if (!ctx.services.agents.claim(endpoint)) continue;
