@@ -306,7 +306,8 @@ while (Date.now() < surveyDeadline) {
   answers = await db('survey_responses')
     .whereIn('call_id', callIds)
     .orderBy(['occurred_at', 'question_index']);
-  if (answers.length >= 9) break;
+  // Three questions for each caller who reaches the survey (the Saigon one only when open).
+  if (answers.length >= (saigon === 'open' ? 9 : 6)) break;
   await sleep(500);
 }
 say(`${answers.length} survey answer(s) (survey_responses):`);
