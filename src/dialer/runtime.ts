@@ -324,12 +324,13 @@ export class DialerRuntime {
       patienceS: profile.abandon.agent_connect_seconds,
       maxDialRatio: c.max_dial_ratio,
     };
-    const counts = { ready: snap.ready, soonFree: soon };
     // Safety brake whatever the pacer says: over the cap, fall to 1:1.
     const pacer = run.abandonRate >= profile.abandon.limit ? progressivePacer : run.pacer;
     const wanted = Math.floor(pacer.callsToPlace(input));
-    const ceiling =
-      Math.ceil(c.max_dial_ratio * (counts.ready + counts.soonFree)) - run.ringing - run.waiting;
+    // The hard ceiling: a predictive pacer also dials for agents whose talk is likely to end, so its
+    // base is every logged-in agent; the other modes dial only for agents free now or very soon.
+    const base = input.mode === 'predictive' ? snap.loggedIn : snap.ready + soon;
+    const ceiling = Math.ceil(c.max_dial_ratio * base) - run.ringing - run.waiting;
     return Math.max(0, Math.min(wanted, ceiling));
   }
 
