@@ -376,7 +376,10 @@ export class Media {
     if (r.maxDurationSeconds <= 0 || r.state !== 'recording') return;
     const beepLeft = Math.max(0, r.startedAt - this.core.clock.now());
     const left = Math.max(0, r.maxDurationSeconds * 1000 - this.recordedMs(r)) + beepLeft;
-    r.maxTimer = this.core.after(r.timers, left, () => this.stopRecording(r, 'done'));
+    // Reaching the limit means exactly the limit was written (a timer may fire a hair early).
+    r.maxTimer = this.core.after(r.timers, left, () =>
+      this.stopRecording(r, 'done', r.maxDurationSeconds * 1000),
+    );
   }
 
   recordedMs(r: SimRecording): number {
@@ -386,10 +389,10 @@ export class Media {
     return Math.max(0, now - r.startedAt - paused);
   }
 
-  stopRecording(r: SimRecording, state: 'done' | 'canceled' | 'failed'): void {
+  stopRecording(r: SimRecording, state: 'done' | 'canceled' | 'failed', atLeastMs = 0): void {
     for (const t of r.timers) t.cancel();
     r.timers.clear();
-    const ms = this.recordedMs(r);
+    const ms = Math.max(this.recordedMs(r), atLeastMs);
     const t = this.target(r.targetUri);
     this.core.liveRecordings.delete(r.name);
     this.detach(r);
