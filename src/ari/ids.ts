@@ -9,9 +9,12 @@ const Uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function callIdFor(channel: { id: string; creationtime?: string }): string {
   if (Uuid.test(channel.id)) return channel.id.toLowerCase();
-  const hash = createHash('sha1')
-    .update(`${channel.id}|${channel.creationtime ?? ''}`)
-    .digest();
+  return nameUuid(`${channel.id}|${channel.creationtime ?? ''}`);
+}
+
+/** A name-based UUID (version 5 layout, SHA-1): the same name always gives the same id. */
+export function nameUuid(name: string): string {
+  const hash = createHash('sha1').update(name).digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50; // version 5 (name-based, SHA-1)
   hash[8] = (hash[8]! & 0x3f) | 0x80; // RFC 4122 variant
   const hex = hash.subarray(0, 16).toString('hex');

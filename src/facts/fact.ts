@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { nameUuid } from '../ari/ids.js';
 
 /**
  * A fact is one typed row an analyst reads that is not a call record: a survey answer, a queue or
@@ -62,9 +62,5 @@ export function fact<S extends z.ZodObject>(
  * process, gets the same id, so the worker's ON CONFLICT DO NOTHING drops the repeat.
  */
 export function factId(...parts: Array<string | number>): string {
-  const hash = createHash('sha1').update(parts.map(String).join('\u001f')).digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return nameUuid(parts.map(String).join('\u001f'));
 }

@@ -1,6 +1,7 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { writeDeadLetters, type DeadLetter } from '../records/dead-letters.js';
-import { RecordsUnavailableError, errorText, isRowError } from '../records/errors.js';
+import { inTransaction, issuesText, withClient, writeIsolatingRows } from '../records/batch-write.js';
+import { RecordsUnavailableError, errorText } from '../records/errors.js';
 import { factSchema, type FactKind } from './fact.js';
 
 export interface FactsStoreResult {
@@ -16,13 +17,6 @@ interface Row {
 }
 
 const Identifier = /^[a-z_][a-z0-9_]*$/;
-
-function issuesText(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues
-    .slice(0, 10)
-    .map((i) => `${i.path.map(String).join('.') || '(fact)'}: ${i.message}`)
-    .join('; ');
-}
 
 /** The columns a kind writes: its id and time, then its schema's keys. */
 export function columnsOf(kind: FactKind): string[] {
@@ -66,7 +60,7 @@ export class FactWriter {
       };
       const parsed = factSchema.safeParse(payload);
       if (!parsed.success) {
-        letters.push({ code: 'invalid_record', reason: issuesText(parsed.error.issues), ...who });
+        letters.push({ code: 'invalid_record', reason: issuesText(parsed.error.issues, '(fact)'), ...who });
         continue;
       }
       const kind = this.kinds.get(parsed.data.kind);
@@ -80,7 +74,10 @@ export class FactWriter {
       }
       const data = kind.schema.safeParse(parsed.data.data);
       if (!data.success) {
-        const reason = issuesText(data.error.issues.map((i) => ({ ...i, path: ['data', ...i.path] })));
+        const reason = issuesText(
+          data.error.issues.map((i) => ({ ...i, path: ['data', ...i.path] })),
+          '(fact)',
+        );
         letters.push({ code: 'invalid_record', reason, ...who });
         continue;
       }
@@ -92,7 +89,23 @@ export class FactWriter {
     }
     const result: FactsStoreResult = { inserted: 0, duplicates: 0, deadLetters: 0 };
     try {
-      await this.merge(rows, result, letters, jobId);
+      await writeIsolatingRows(
+        rows,
+        async (batch) => {
+          const inserted = await this.transaction(batch);
+          result.inserted += inserted;
+          result.duplicates += batch.length - inserted;
+        },
+        (only, err) =>
+          letters.push({
+            code: 'write_rejected',
+            reason: errorText(err),
+            payload: only.payload,
+            jobId,
+            factKind: only.kind.kind,
+            factId: String(only.row.id),
+          }),
+      );
       result.deadLetters = letters.length;
       await writeDeadLetters(this.pool, letters);
     } catch (err) {
@@ -102,32 +115,6 @@ export class FactWriter {
     return result;
   }
 
-  private async merge(rows: Row[], result: FactsStoreResult, letters: DeadLetter[], jobId?: string) {
-    if (!rows.length) return;
-    try {
-      const inserted = await this.transaction(rows);
-      result.inserted += inserted;
-      result.duplicates += rows.length - inserted;
-    } catch (err) {
-      if (!isRowError(err)) throw new RecordsUnavailableError(err);
-      if (rows.length === 1) {
-        const only = rows[0]!;
-        letters.push({
-          code: 'write_rejected',
-          reason: errorText(err),
-          payload: only.payload,
-          jobId,
-          factKind: only.kind.kind,
-          factId: String(only.row.id),
-        });
-        return;
-      }
-      const half = Math.ceil(rows.length / 2);
-      await this.merge(rows.slice(0, half), result, letters, jobId);
-      await this.merge(rows.slice(half), result, letters, jobId);
-    }
-  }
-
   private async transaction(rows: Row[]): Promise<number> {
     const byKind = new Map<FactKind, Array<Record<string, unknown>>>();
     for (const r of rows) {
@@ -135,12 +122,9 @@ export class FactWriter {
       list.push(r.row);
       byKind.set(r.kind, list);
     }
-    const client: PoolClient = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      let inserted = 0;
-      try {
+    return withClient(this.pool, (client) =>
+      inTransaction(client, async () => {
+        let inserted = 0;
         for (const [kind, list] of byKind) {
           const cols = columnsOf(kind).join(', ');
           // jsonb_populate_recordset converts each JSON field to its column's type (arrays, jsonb...).
@@ -152,17 +136,8 @@ export class FactWriter {
           );
           inserted += r.rowCount ?? 0;
         }
-        await client.query('COMMIT');
         return inserted;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    } catch (err) {
-      if (!isRowError(err)) broken = err as Error;
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+      }),
+    );
   }
 }

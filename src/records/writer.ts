@@ -2,7 +2,8 @@ import type { Pool, PoolClient } from 'pg';
 import { callRecordSchema, type CallRecord } from '../cdr/record.js';
 import { CallColumns, EventColumns, callLine, copyIn, eventLine } from './copy.js';
 import { writeDeadLetters, type DeadLetter } from './dead-letters.js';
-import { RecordsUnavailableError, errorText, isRowError, sqlState } from './errors.js';
+import { inTransaction, issuesText, withClient, writeIsolatingRows } from './batch-write.js';
+import { RecordsUnavailableError, errorText, sqlState } from './errors.js';
 import { PartitionCache, monthOf, retentionCutoff } from './partitions.js';
 
 /** A record started further ahead than this is a clock error, not a call; it is dead-lettered. */
@@ -89,13 +90,6 @@ const StagingSql = `
   CREATE TEMP TABLE IF NOT EXISTS records_events_in ON COMMIT DELETE ROWS AS
     SELECT ${cols(EventColumns)} FROM call_events WITH NO DATA;`;
 
-function issuesText(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues
-    .slice(0, 10)
-    .map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`)
-    .join('; ');
-}
-
 /**
  * Writes call records to Postgres in batches: validates, dead-letters what can never be written,
  * COPYs the rest into session staging tables and merges them with one statement per batch. A row
@@ -127,7 +121,22 @@ export class RecordWriter {
     const valid = this.validate(items, letters);
     try {
       await this.partitions.ensure(new Set(valid.map((v) => monthOf(new Date(v.record.startedAt)))));
-      await this.merge(valid, result, letters);
+      await writeIsolatingRows(
+        valid,
+        async (batch) => {
+          const r = await this.transaction(batch.map((b) => b.record));
+          result.inserted += r.inserted;
+          result.duplicates += batch.length - r.inserted;
+          result.events += r.events;
+        },
+        (only, err) =>
+          letters.push({
+            code: 'write_rejected',
+            reason: errorText(err),
+            payload: only.payload,
+            jobId: only.jobId,
+          }),
+      );
       result.deadLetters = letters.length;
       await writeDeadLetters(this.pool, letters);
     } catch (err) {
@@ -164,35 +173,6 @@ export class RecordWriter {
     return valid;
   }
 
-  private async merge(
-    batch: Array<{ record: CallRecord; jobId?: string | undefined; payload: unknown }>,
-    result: StoreResult,
-    letters: DeadLetter[],
-  ): Promise<void> {
-    if (batch.length === 0) return;
-    try {
-      const r = await this.transaction(batch.map((b) => b.record));
-      result.inserted += r.inserted;
-      result.duplicates += batch.length - r.inserted;
-      result.events += r.events;
-    } catch (err) {
-      if (!isRowError(err)) throw new RecordsUnavailableError(err);
-      if (batch.length === 1) {
-        const only = batch[0]!;
-        letters.push({
-          code: 'write_rejected',
-          reason: errorText(err),
-          payload: only.payload,
-          jobId: only.jobId,
-        });
-        return;
-      }
-      const half = Math.ceil(batch.length / 2);
-      await this.merge(batch.slice(0, half), result, letters);
-      await this.merge(batch.slice(half), result, letters);
-    }
-  }
-
   /**
    * Events are written only in the transaction that inserts their call. So when every call of the
    * batch was new, none of their events can exist yet and they are COPYed straight into call_events
@@ -210,9 +190,7 @@ export class RecordWriter {
   }
 
   private async attempt(records: CallRecord[], safe: boolean): Promise<{ inserted: number; events: number }> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
+    return withClient(this.pool, async (client) => {
       if (!this.staged.has(client)) {
         await client.query(StagingSql);
         this.staged.add(client);
@@ -223,8 +201,7 @@ export class RecordWriter {
         calls.push(callLine(r));
         for (const e of r.events) events.push(eventLine(r, e));
       }
-      await client.query('BEGIN');
-      try {
+      return inTransaction(client, async () => {
         await copyIn(client, `records_calls_in (${cols(CallColumns)})`, calls.join('\n') + '\n');
         const r = await client.query<{ inserted: number }>(MergeSql);
         const inserted = r.rows[0]?.inserted ?? 0;
@@ -238,18 +215,8 @@ export class RecordWriter {
             written = (await client.query(MergeEventsSql)).rowCount ?? 0;
           }
         }
-        await client.query('COMMIT');
         return { inserted, events: written };
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    } catch (err) {
-      // A connection that failed for any reason but the row's own is not trusted again.
-      if (!isRowError(err)) broken = err as Error;
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+      });
+    });
   }
 }
