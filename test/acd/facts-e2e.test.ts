@@ -1,17 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
-import pg from 'pg';
 import { agentEventKind, queueEventKind } from '../../src/acd/facts.js';
-import {
-  startFactsConsumer,
-  startFactsPipeline,
-  type FactsConsumer,
-  type FactsPipeline,
-} from '../../src/facts/index.js';
-import { silentLogger } from '../../src/log/index.js';
+import type { FactsPipeline } from '../../src/facts/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type FactsLoop, startFactsLoop } from '../helpers/facts.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 import { type AcdHarness, eventually, startAcdHarness } from './harness.js';
 
@@ -19,37 +10,15 @@ describe('acd: queue and agent events through the real facts pipeline and worker
   this.timeout(120_000);
   let db: TestDatabase;
   let redis: TestRedis;
-  let pool: pg.Pool;
-  let dir: string;
+  let loop: FactsLoop;
   let pipeline: FactsPipeline;
-  let consumer: FactsConsumer;
   let t: AcdHarness;
 
   before(async () => {
     db = await createTestDatabase();
     redis = await createTestRedis();
-    dir = mkdtempSync(join(tmpdir(), 'tongdai-acd-facts-'));
-    const prefix = redis.prefix.replace(/:$/, '');
-    const kinds = [queueEventKind, agentEventKind];
-    pipeline = await startFactsPipeline({
-      redis: redis.redis,
-      db: db.knex,
-      prefix,
-      dir,
-      name: 'hcm-1',
-      logger: silentLogger(),
-      kinds,
-      confirmEveryMs: 100,
-      flushMs: 5,
-    });
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    consumer = startFactsConsumer({
-      connection: redis.redis.duplicate({ maxRetriesPerRequest: null }),
-      prefix,
-      pool,
-      logger: silentLogger(),
-      kinds,
-    });
+    loop = await startFactsLoop({ db, redis, kinds: [queueEventKind, agentEventKind], name: 'hcm-1' });
+    pipeline = loop.pipeline;
     t = await startAcdHarness({ acd: { facts: pipeline.sink } });
     await t.h.sim.control.setEndpoint('PJSIP/agent1', {
       behaviour: 'answer',
@@ -59,12 +28,9 @@ describe('acd: queue and agent events through the real facts pipeline and worker
   });
   after(async () => {
     await t?.close();
-    await pipeline?.close();
-    await consumer?.close();
-    await pool?.end();
+    await loop?.close();
     await redis?.cleanup();
     await db?.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('an answered call and an abandoned one land in queue_events/agent_events and the views', async () => {

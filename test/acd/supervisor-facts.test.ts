@@ -1,19 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
-import pg from 'pg';
 import { createSupervisor } from '../../src/acd/supervisor/index.js';
 import { supervisorEventKind } from '../../src/acd/supervisor/facts.js';
 import { createRecordingService, queuePolicies } from '../../src/acd/recording/index.js';
 import { createTransfers } from '../../src/acd/transfer/index.js';
-import {
-  startFactsConsumer,
-  startFactsPipeline,
-  type FactsConsumer,
-  type FactsPipeline,
-} from '../../src/facts/index.js';
-import { silentLogger } from '../../src/log/index.js';
+import type { FactsPipeline } from '../../src/facts/index.js';
+import { type FactsLoop, startFactsLoop } from '../helpers/facts.js';
 import { createTestRedis, type TestRedis } from '../helpers/redis.js';
 import {
   type AcdHarness,
@@ -27,15 +18,12 @@ describe('acd/supervisor: events through the records pipeline (outbox → BullMQ
   let acd: AcdHarness;
   let api: ApiServer;
   let redis: TestRedis;
-  let pool: pg.Pool;
+  let loop: FactsLoop;
   let pipeline: FactsPipeline;
-  let consumer: FactsConsumer;
-  let dir: string;
 
   before(async () => {
     acd = await startAcdHarness();
     redis = await createTestRedis();
-    dir = mkdtempSync(join(tmpdir(), 'tongdai-supervisor-'));
     let routes: ReturnType<typeof createSupervisor>['routes'] | undefined;
     api = await startApiServer((db) => {
       const sink = { emit: (f: Parameters<FactsPipeline['sink']['emit']>[0]) => pipeline.sink.emit(f) };
@@ -63,36 +51,15 @@ describe('acd/supervisor: events through the records pipeline (outbox → BullMQ
       });
       return [routes, recording.routes, transfers.routes];
     });
-    const prefix = redis.prefix.replace(/:$/, '');
-    pipeline = await startFactsPipeline({
-      redis: redis.redis,
-      db: api.db.knex,
-      prefix,
-      dir,
-      name: 'sup1',
-      logger: silentLogger(),
-      kinds: [supervisorEventKind],
-      confirmEveryMs: 100,
-      flushMs: 5,
-    });
-    pool = new pg.Pool({ connectionString: api.db.url, max: 2 });
-    consumer = startFactsConsumer({
-      connection: redis.redis.duplicate({ maxRetriesPerRequest: null }),
-      prefix,
-      pool,
-      logger: silentLogger(),
-      kinds: [supervisorEventKind],
-    });
+    loop = await startFactsLoop({ db: api.db, redis, kinds: [supervisorEventKind], name: 'sup1' });
+    pipeline = loop.pipeline;
     await acd.h.sim.control.setEndpoint('PJSIP/supervisor1', { behaviour: 'answer', answerAfterMs: 100 });
   });
   after(async () => {
-    await pipeline?.close();
-    await consumer?.close();
-    await pool?.end();
+    await loop?.close();
     await redis?.cleanup();
     await api?.close();
     await acd?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('a listen session lands as typed supervisor_events rows, once each', async () => {

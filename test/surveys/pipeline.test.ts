@@ -1,20 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
-import {
-  startFactsConsumer,
-  startFactsPipeline,
-  type FactsConsumer,
-  type FactsPipeline,
-} from '../../src/facts/index.js';
-import { silentLogger } from '../../src/log/index.js';
+import type { FactsPipeline } from '../../src/facts/index.js';
 import { SurveyResponseKind } from '../../src/surveys/fact.js';
 import { surveyDocument } from '../../src/surveys/schema.js';
 import { eventually } from '../helpers/ari.js';
 import { type TestDatabase, createTestDatabase } from '../helpers/db.js';
+import { type FactsLoop, startFactsLoop } from '../helpers/facts.js';
 import { type TestRedis, createTestRedis } from '../helpers/redis.js';
 import { type IvrHarness, startIvrHarness } from '../ivr/harness.js';
 import { useInbound } from '../ivr/inbound.js';
@@ -27,36 +19,15 @@ describe('surveys: answers through the records pipeline into survey_responses an
   this.timeout(120_000);
   let db: TestDatabase;
   let redis: TestRedis;
-  let pool: pg.Pool;
-  let dir: string;
+  let loop: FactsLoop;
   let pipeline: FactsPipeline;
-  let consumer: FactsConsumer;
   let x: IvrHarness;
 
   before(async () => {
     db = await createTestDatabase();
     redis = await createTestRedis();
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    dir = mkdtempSync(join(tmpdir(), 'tongdai-survey-'));
-    const prefix = redis.prefix.replace(/:$/, '');
-    pipeline = await startFactsPipeline({
-      redis: redis.redis,
-      db: db.knex,
-      prefix,
-      dir,
-      name: 'survey-test',
-      logger: silentLogger(),
-      kinds: [SurveyResponseKind],
-      confirmEveryMs: 100,
-      flushMs: 5,
-    });
-    consumer = startFactsConsumer({
-      connection: redis.redis.duplicate({ maxRetriesPerRequest: null }),
-      prefix,
-      pool,
-      logger: silentLogger(),
-      kinds: [SurveyResponseKind],
-    });
+    loop = await startFactsLoop({ db, redis, kinds: [SurveyResponseKind], name: 'survey-test' });
+    pipeline = loop.pipeline;
     x = await startIvrHarness({ now: () => new Date() });
     useInbound(x, db.knex, pipeline.sink);
     // Agents answer and hang up at once; callers then take the survey.
@@ -82,12 +53,9 @@ describe('surveys: answers through the records pipeline into survey_responses an
   });
   after(async () => {
     await x?.close();
-    await pipeline?.close();
-    await consumer?.close();
-    await pool?.end();
+    await loop?.close();
     await redis?.cleanup();
     await db?.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('full, partial (hung up after Q1) and retried answers land as rows; the views compute CSAT and NPS', async () => {
