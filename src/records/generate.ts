@@ -1,4 +1,5 @@
 import type { CallEventRecord, CallRecordInput } from '../cdr/record.js';
+import { seededRandom } from '../shared/seeded-random.js';
 
 /**
  * Synthetic call records for benchmarks, tests and demos: realistic mixes of direction,
@@ -14,18 +15,6 @@ export interface GenerateOptions {
   queues?: number;
   campaigns?: number;
   dids?: number;
-}
-
-/** mulberry32: small, fast, good enough to shape test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function uuidFrom(random: () => number): string {
@@ -60,7 +49,7 @@ const EventCycle: CallEventRecord['type'][] = [
 
 /** `count` records starting at index `start` of the sequence the seed defines. */
 export function generateRecords(count: number, options: GenerateOptions, start = 0): CallRecordInput[] {
-  const random = rng((options.seed ?? 1) * 1_000_003 + start);
+  const random = seededRandom((options.seed ?? 1) * 1_000_003 + start);
   const span = options.to.getTime() - options.from.getTime();
   const total = Math.max(count, 1);
   const eventsPerCall = options.eventsPerCall ?? 8;

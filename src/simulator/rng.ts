@@ -1,11 +1,2 @@
-/** mulberry32: small seeded PRNG so an outbound profile with a seed replays the same day. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's seeded generator (outbound profiles with a seed replay the same day). */
+export { seededRandom } from '../shared/seeded-random.js';

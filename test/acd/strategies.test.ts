@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { orderCandidates, widenedSkills, type MemberView } from '../../src/acd/strategies.js';
 import type { Strategy } from '../../src/acd/model.js';
+import { seededRandom } from '../../src/shared/seeded-random.js';
 
 const member = (agent: string, over: Partial<MemberView> = {}): MemberView => ({
   agent,
@@ -13,18 +14,6 @@ const member = (agent: string, over: Partial<MemberView> = {}): MemberView => ({
   order: 0,
   ...over,
 });
-
-/** A seeded generator (mulberry32): the random strategies are checked on distributions, repeatably. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const order = (strategy: Strategy, members: MemberView[], extra: Record<string, unknown> = {}) =>
   orderCandidates(members, { waitedMs: 0, ...(extra.caller as object) }, { strategy, now: 1000, ...extra });
@@ -75,7 +64,7 @@ describe('acd strategies', () => {
   });
 
   it('random gives each free agent the first ring about equally often', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const first: Record<string, number> = {};
     for (let i = 0; i < 6000; i++) {
       const o = order('random', team, { random });
@@ -86,7 +75,7 @@ describe('acd strategies', () => {
   });
 
   it('weighted-random puts an agent first in proportion to its weight', () => {
-    const random = seeded(11);
+    const random = seededRandom(11);
     const weighted = [member('a', { weight: 1 }), member('b', { weight: 3 }), member('c', { weight: 6 })];
     const first: Record<string, number> = { a: 0, b: 0, c: 0 };
     for (let i = 0; i < 10_000; i++) first[order('weighted-random', weighted, { random })[0]!]!++;

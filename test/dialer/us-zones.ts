@@ -1,3 +1,5 @@
+import { seededRandom } from '../../src/shared/seeded-random.js';
+
 /**
  * An oracle that does not use Intl: US zones as standard offsets plus the Energy Policy Act rule
  * (DST from the second Sunday of March 02:00 local standard time to the first Sunday of November
@@ -49,12 +51,5 @@ export function oracleLocalMinutes(z: { std: number; dst: boolean }, t: number):
   return ((m % 1440) + 1440) % 1440;
 }
 
-/** mulberry32: the same cases every run. */
-export function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the cases are drawn with: the same cases every run. */
+export const rng = seededRandom;

@@ -1,14 +1,3 @@
-/** A small seeded generator (mulberry32) so simulations and benchmarks repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+export { seededRandom } from '../../shared/seeded-random.js';
 /** Exponential variate with the given mean. */
 export const exponential = (random: () => number, mean: number): number => -mean * Math.log(1 - random());
