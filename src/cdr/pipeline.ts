@@ -63,11 +63,14 @@ export function postgresConfirm(db: Knex): Confirm {
   };
 }
 
-/** The engine's half of "nothing is lost": ARI timeline → record → outbox (fsync) → BullMQ. */
-export async function startRecordsPipeline(options: RecordsPipelineOptions): Promise<RecordsPipeline> {
-  const queue = new Queue<RecordsJob>(RecordsQueueName, {
-    connection: options.redis,
-    prefix: options.prefix,
+/**
+ * The BullMQ queue an outbox hands its batches to (records, facts): completed jobs leave, failed
+ * ones stay for inspection; the outbox itself re-sends what Postgres never got.
+ */
+export function handOffQueue<T>(name: string, o: { redis: Redis; prefix: string; logger: Logger }): Queue<T> {
+  const queue = new Queue<T>(name, {
+    connection: o.redis,
+    prefix: o.prefix,
     defaultJobOptions: {
       removeOnComplete: true,
       removeOnFail: false,
@@ -75,7 +78,13 @@ export async function startRecordsPipeline(options: RecordsPipelineOptions): Pro
       backoff: { type: 'exponential', delay: 500 },
     },
   });
-  queue.on('error', (err) => options.logger.warn('records queue error', { error: err.message }));
+  queue.on('error', (err) => o.logger.warn(`${name} queue error`, { error: err.message }));
+  return queue;
+}
+
+/** The engine's half of "nothing is lost": ARI timeline → record → outbox (fsync) → BullMQ. */
+export async function startRecordsPipeline(options: RecordsPipelineOptions): Promise<RecordsPipeline> {
+  const queue = handOffQueue<RecordsJob>(RecordsQueueName, options);
   const outbox = new RecordOutbox({
     dir: options.dir,
     name: options.name,

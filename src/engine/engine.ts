@@ -40,43 +40,41 @@ export async function startEngine(config: Config, logger: Logger, metrics: Engin
     enableOfflineQueue: false,
   });
   redis.on('error', (err) => logger.warn('redis error', { error: err.message }));
+  // What start-up has opened so far, closed in reverse if a later step fails.
+  const opened: Array<() => unknown> = [() => db.destroy(), () => redis.disconnect()];
+  const step = async <T>(open: () => Promise<T>, close?: (value: T) => unknown): Promise<T> => {
+    try {
+      const value = await open();
+      if (close) opened.push(() => close(value));
+      return value;
+    } catch (err) {
+      for (const undo of opened.reverse()) await undo();
+      throw err;
+    }
+  };
+
   // An evicting Redis silently drops queued records and live state: refuse to start on one.
-  try {
+  await step(async () => {
     await redis.connect();
     await assertNoEviction(redis);
-  } catch (err) {
-    redis.disconnect();
-    await db.destroy();
-    throw err;
-  }
+  });
 
   // Facts do not depend on Asterisk: features may emit them (an agent logs in) before ARI is up.
-  let facts: FactsPipeline;
-  try {
-    facts = await startFactsPipeline({
-      redis,
-      db,
-      prefix: config.REDIS_PREFIX,
-      dir: config.OUTBOX_DIR,
-      name: config.ENGINE_NAME,
-      logger,
-    });
-  } catch (err) {
-    redis.disconnect();
-    await db.destroy();
-    throw err;
-  }
+  const facts = await step(
+    () =>
+      startFactsPipeline({
+        redis,
+        db,
+        prefix: config.REDIS_PREFIX,
+        dir: config.OUTBOX_DIR,
+        name: config.ENGINE_NAME,
+        logger,
+      }),
+    (f) => f.close(),
+  );
 
   // Queues and agents (with recording, supervision, transfers and staffing maths), shared through Redis.
-  let center: ContactCenter;
-  try {
-    center = await createContactCenter({ config, db, redis, facts: facts.sink, logger });
-  } catch (err) {
-    await facts.close();
-    redis.disconnect();
-    await db.destroy();
-    throw err;
-  }
+  const center = await step(() => createContactCenter({ config, db, redis, facts: facts.sink, logger }));
 
   // The IVR answers inbound calls when a flows folder is configured; otherwise the minimal flow does.
   const ivr = config.FLOWS_DIR

@@ -1,7 +1,7 @@
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { Outbox, type Confirm } from '../cdr/outbox.js';
+import { handOffQueue } from '../cdr/pipeline.js';
 import type { Logger } from '../log/index.js';
 import type { Fact, FactKind, FactSink } from './fact.js';
 import { FactKinds } from './kinds/index.js';
@@ -68,17 +68,7 @@ export function factsConfirm(db: Knex, kinds: readonly FactKind[]): Confirm<Fact
  */
 export async function startFactsPipeline(options: FactsPipelineOptions): Promise<FactsPipeline> {
   const kinds = options.kinds ?? FactKinds;
-  const queue = new Queue<FactsJob>(FactsQueueName, {
-    connection: options.redis,
-    prefix: options.prefix,
-    defaultJobOptions: {
-      removeOnComplete: true,
-      removeOnFail: false,
-      attempts: 10,
-      backoff: { type: 'exponential', delay: 500 },
-    },
-  });
-  queue.on('error', (err) => options.logger.warn('facts queue error', { error: err.message }));
+  const queue = handOffQueue<FactsJob>(FactsQueueName, options);
   const outbox = new Outbox<Fact>(
     {
       dir: options.dir,
