@@ -7,7 +7,7 @@ import type { CallRecorder } from '../cdr/recorder.js';
 import type { Config } from '../config/index.js';
 import type { FactSink } from '../facts/fact.js';
 import type { Logger } from '../log/index.js';
-import { createAcd, recorderAnnotator, type Acd } from '../acd/index.js';
+import { createAcd, type Acd } from '../acd/index.js';
 import type { Conversation, ConversationHooks } from '../acd/port.js';
 import { createRecordingService, policyByQueue } from '../acd/recording/index.js';
 import { createSupervisor } from '../acd/supervisor/index.js';
@@ -88,7 +88,7 @@ export async function createContactCenter(o: {
   // Transfer legs and entries go on the call records (the recorder exists once ARI is up).
   const annotator = {
     annotate: (call: Call, fields: { queue?: string; agent?: string }) =>
-      recorder && recorderAnnotator(recorder).annotate(call, fields),
+      recorder?.timeline(call.channelId)?.annotate(fields),
     addEntry: (call: Call, entry: { at: string; type: 'transfer'; detail?: Record<string, unknown> }) =>
       recorder?.timeline(call.channelId)?.addEntry({ ...entry, detail: entry.detail ?? {} }),
   };
